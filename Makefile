@@ -1,0 +1,27 @@
+# Every target works from a fresh clone: the venv is created and filled on demand.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test screenshots bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/cqtui --demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+screenshots: $(STAMP)
+	$(BIN)/python -m screenshots.make
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,3 @@
+from cqtui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,76 @@
+"""The only exceptions the protocol layer raises. Messages never contain secrets."""
+
+from __future__ import annotations
+
+
+class CqtuiError(Exception):
+    """Base of every error cqtui reports to a user instead of a traceback."""
+
+
+class ServiceError(CqtuiError):
+    """The service (or something in front of it) answered with an error.
+
+    Also used for answers that could not be understood (malformed XML, a DTD, a
+    body over the size cap), so screens and the CLI handle one shape.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        http_status: int | None = None,
+        request_id: str = "",
+        trace_id: str = "",
+        excerpt: str = "",
+        server_date: str = "",
+    ) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+        self.request_id = request_id
+        self.trace_id = trace_id
+        self.excerpt = excerpt
+        self.server_date = server_date
+
+    @property
+    def transient(self) -> bool:
+        """Worth retrying: server errors and throttling, never other 4xx."""
+        return self.code == "SlowDown" or (self.http_status is not None and self.http_status >= 500)
+
+    def __str__(self) -> str:
+        status = self.http_status if self.http_status is not None else "-"
+        return (
+            f"{self.code}: {self.message} (HTTP {status}, "
+            f"RequestId {self.request_id or '-'})"
+        )
+
+
+class ResponseFormatError(ServiceError):
+    """A body that is not the XML we expect (malformed, truncated, DTD, too large)."""
+
+
+class TransportError(CqtuiError):
+    """The request never got an HTTP answer: refused, reset, timed out, TLS."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.detail = detail
+
+
+class ConfigError(CqtuiError):
+    """A bad config file or setting; names the file, line and key where known."""
+
+    def __init__(self, message: str, *, path: str = "", line: int | None = None, key: str = "") -> None:
+        where = path
+        if line is not None:
+            where += f":{line}"
+        if key:
+            where += f" [{key}]" if where else key
+        super().__init__(f"{where}: {message}" if where else message)
+        self.path = path
+        self.line = line
+        self.key = key
+        self.reason = message

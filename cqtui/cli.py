@@ -1,0 +1,79 @@
+"""Command-line entry point. Imports Textual only when it is about to run the TUI."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from cqtui import __version__
+from cqtui.ci.errors import ConfigError, CqtuiError
+
+EXIT_OK, EXIT_SERVICE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _global_options() -> argparse.ArgumentParser:
+    """Options valid before or after a sub-command (`cqtui -p x queues` = `cqtui queues -p x`)."""
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    common.add_argument("-p", "--profile", metavar="NAME", help="profile to use (default: the file's default_profile)")
+    common.add_argument("--config", metavar="PATH", help="config file (default: $CQTUI_CONFIG or the user config dir)")
+    common.add_argument("--region", help="override the profile's region")
+    common.add_argument("--bucket", help="override the profile's bucket (BucketName-APPID)")
+    common.add_argument("--endpoint", metavar="URL", help="override the endpoint (https://…; http:// only to loopback)")
+    return common
+
+
+GLOBAL_DEFAULTS = {"profile": None, "config": None, "region": None, "bucket": None, "endpoint": None}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from cqtui.commands import emulator, profiles, queues
+
+    common = _global_options()
+    parser = argparse.ArgumentParser(
+        prog="cqtui",
+        parents=[common],
+        description="Browse Tencent Cloud Infinite image-processing queues. Without a command, runs the TUI.",
+    )
+    parser.add_argument("--version", action="version", version=f"cqtui {__version__}")
+    parser.add_argument("--demo", action="store_true", help="run the TUI against the built-in emulator (no config, no credentials)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (queues, profiles, emulator):
+        module.register(commands, common)
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    args = build_parser().parse_args(argv)
+    for name, value in GLOBAL_DEFAULTS.items():
+        if not hasattr(args, name):
+            setattr(args, name, value)
+    if args.config is None:
+        args.config = os.environ.get("CQTUI_CONFIG") or None
+    return args
+
+
+def error(message: str) -> None:
+    print(f"cqtui: {message}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parse_args(argv)
+        if args.command is None:
+            from cqtui.tui.launch import run_tui
+
+            return run_tui(args)
+        return args.run(args)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except ConfigError as problem:
+        error(str(problem))
+        return EXIT_USAGE
+    except CqtuiError as problem:
+        error(str(problem))
+        return EXIT_SERVICE
+    except BrokenPipeError:
+        # `cqtui queues | head`: the reader left; that is not an error.
+        sys.stderr.close()
+        return EXIT_OK
