@@ -1,0 +1,73 @@
+"""Plain-words hints for the errors people hit most, shared by the TUI and the CLI.
+
+Textual-free on purpose: `cqtui queues` prints the same hint under its error line.
+"""
+
+from __future__ import annotations
+
+from cqtui.ci.errors import ConfigError, CqtuiError, ResponseFormatError, ServiceError, TransportError
+
+_WRONG_KEY = (
+    "The SecretId/SecretKey pair is wrong, or the key was disabled or deleted. "
+    "Check the profile's secret_id and secret_key (cqtui profiles show NAME)."
+)
+
+_BY_CODE = {
+    "SignatureDoesNotMatch": _WRONG_KEY,
+    "InvalidAccessKeyId": _WRONG_KEY,
+    "AccessDenied": (
+        "The key is valid but may not list queues: grant the CAM action "
+        "ci:DescribePicProcessQueues on this bucket to the sub-account."
+    ),
+    "ExpiredToken": "The temporary (STS) credentials have expired: get a new token and update the profile.",
+    "InvalidToken": "The temporary (STS) token is not valid for this SecretId: get a fresh set of credentials.",
+    "NoSuchBucket": (
+        "The bucket does not exist here, or it is not bound to Cloud Infinite with image "
+        "async processing enabled. Check the bucket name (BucketName-APPID) and the region."
+    ),
+    "SlowDown": "The service is throttling requests. This is transient: retry in a moment.",
+    "InvalidArgument": "The service rejected a request parameter (page size, state or a queue id).",
+    "BadRequest": "The service rejected a request parameter (page size, state or a queue id).",
+}
+
+
+def _skew_hint(error: ServiceError) -> str:
+    hint = "This computer's clock is off (the signature is only valid for a short time): sync it, e.g. with NTP."
+    if error.server_date:
+        hint += f" The server's time was {error.server_date}."
+    return hint
+
+
+def _transport_hint(error: TransportError) -> str:
+    if "timeout" in error.kind.lower():
+        return "The service did not answer in time. Check the network or proxy, then retry."
+    return (
+        "The request got no answer: check the network, proxy, DNS and the endpoint "
+        "(region and bucket), then retry."
+    )
+
+
+def hint_for(error: CqtuiError) -> str:
+    """A sentence saying what usually causes `error` and what to do; "" when nothing useful is known."""
+    if isinstance(error, TransportError):
+        return _transport_hint(error)
+    if isinstance(error, ConfigError):
+        return "Fix the setting named above, or pick another profile."
+    if not isinstance(error, ServiceError):
+        return ""
+    if isinstance(error, ResponseFormatError):
+        return (
+            "The answer is not the XML Cloud Infinite sends: a proxy, captive portal or wrong "
+            "endpoint may be in the way. The start of the answer is shown as an excerpt."
+        )
+    if error.code == "RequestTimeTooSkewed":
+        return _skew_hint(error)
+    if error.code in _BY_CODE:
+        return _BY_CODE[error.code]
+    if error.http_status == 404:
+        return _BY_CODE["NoSuchBucket"]
+    if error.transient:
+        return "A server-side problem that is usually transient: retry in a moment."
+    if error.http_status == 403:
+        return "The service refused the request: check the key, its CAM permissions and the bucket."
+    return ""

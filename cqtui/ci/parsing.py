@@ -1,0 +1,196 @@
+"""Turn CI response bodies into models. Refuses DTDs and entities (defusedxml).
+
+Servers and proxies answer with XML, JSON, HTML or nothing at all; every one of
+those becomes either a QueuePage or a ServiceError, never another exception.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from typing import Mapping
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from cqtui.ci.errors import ResponseFormatError, ServiceError
+from cqtui.ci.models import NotifyConfig, Queue, QueuePage
+from cqtui.safetext import visible
+
+EXCERPT_CHARS = 200
+
+_NOTIFY_FIELDS = {
+    "url": "Url",
+    "event": "Event",
+    "type": "Type",
+    "state": "State",
+    "result_format": "ResultFormat",
+    "mq_mode": "MqMode",
+    "mq_region": "MqRegion",
+    "mq_name": "MqName",
+}
+
+
+def excerpt(body: bytes) -> str:
+    """The first characters of a body on one line, safe to print."""
+    text = body[: EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
+    text = visible(" ".join(text.split()))
+    return text[:EXCERPT_CHARS] + "…" if len(text) > EXCERPT_CHARS else text
+
+
+def _parse_xml(body: bytes, *, http_status: int, request_id: str) -> ET.Element:
+    def refuse(code: str, message: str) -> ResponseFormatError:
+        return ResponseFormatError(
+            code, message, http_status=http_status, request_id=request_id, excerpt=excerpt(body)
+        )
+
+    if not body.strip():
+        raise refuse("EmptyResponse", "the server answered with an empty body")
+    try:
+        return fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as error:
+        raise refuse("UnsafeXML", f"refused XML with a DTD or entity declaration ({type(error).__name__})") from None
+    except (ET.ParseError, ValueError) as error:
+        raise refuse("MalformedXML", f"the body is not well-formed XML ({error})") from None
+
+
+def _text(element: ET.Element, tag: str) -> str:
+    return element.findtext(tag) or ""
+
+
+def _integer(element: ET.Element, tag: str, where: str, problems: list[str]) -> int | None:
+    raw = element.findtext(tag)
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return int(raw.strip())
+    except ValueError:
+        problems.append(f"{where} {tag}: {visible(raw[:40])!r} is not an integer")
+        return None
+
+
+def _notify_config(element: ET.Element | None) -> NotifyConfig | None:
+    if element is None:
+        return None
+    return NotifyConfig(**{field: _text(element, tag) for field, tag in _NOTIFY_FIELDS.items()})
+
+
+def _queue(element: ET.Element, index: int, problems: list[str], keep_raw: bool) -> Queue:
+    queue_id = _text(element, "QueueId")
+    where = f"QueueList[{index}] ({visible(queue_id[:40]) or 'no QueueId'})"
+    return Queue(
+        queue_id=queue_id,
+        name=_text(element, "Name"),
+        state=_text(element, "State"),
+        notify_config=_notify_config(element.find("NotifyConfig")),
+        max_size=_integer(element, "MaxSize", where, problems),
+        max_concurrent=_integer(element, "MaxConcurrent", where, problems),
+        update_time=_text(element, "UpdateTime"),
+        create_time=_text(element, "CreateTime"),
+        category=_text(element, "Category"),
+        bucket_id=_text(element, "BucketId"),
+        raw_xml=ET.tostring(element, encoding="unicode") if keep_raw else "",
+    )
+
+
+def parse_queue_page(
+    body: bytes, *, http_status: int = 200, request_id: str = "", keep_raw: bool = True
+) -> QueuePage:
+    """Parse a `GET /picqueue` answer. Bad integers are reported in `problems`, not fatal.
+
+    `keep_raw=False` skips re-serialising each queue's XML (the CLI doesn't show it).
+    """
+    root = _parse_xml(body, http_status=http_status, request_id=request_id)
+    if root.tag == "Error":
+        raise _error_from_xml(root, http_status=http_status, request_id=request_id, body=body)
+    if root.tag != "Response":
+        raise ResponseFormatError(
+            "UnexpectedXML",
+            f"expected a <Response> element, got <{visible(root.tag[:40])}>",
+            http_status=http_status,
+            request_id=request_id,
+            excerpt=excerpt(body),
+        )
+    problems: list[str] = []
+    queues = tuple(
+        _queue(element, index, problems, keep_raw) for index, element in enumerate(root.iterfind("QueueList"))
+    )
+    return QueuePage(
+        request_id=_text(root, "RequestId") or request_id,
+        total_count=_integer(root, "TotalCount", "Response", problems),
+        page_number=_integer(root, "PageNumber", "Response", problems),
+        page_size=_integer(root, "PageSize", "Response", problems),
+        queues=queues,
+        non_exist_pids=tuple(element.text or "" for element in root.iterfind("NonExistPIDs")),
+        problems=tuple(problems),
+        raw_xml=body.decode("utf-8", errors="replace") if keep_raw else "",
+    )
+
+
+def _error_from_xml(root: ET.Element, *, http_status: int, request_id: str, body: bytes) -> ServiceError:
+    return ServiceError(
+        _text(root, "Code") or f"HTTP{http_status}",
+        _text(root, "Message") or "the server gave no message",
+        http_status=http_status,
+        request_id=_text(root, "RequestId") or request_id,
+        trace_id=_text(root, "TraceId"),
+        excerpt=excerpt(body),
+    )
+
+
+def _find_key(data: object, wanted: str) -> str:
+    """Depth-first, case-insensitive search for a scalar under key `wanted` in JSON."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and key.lower() == wanted and isinstance(value, (str, int)):
+                return str(value)
+        for value in data.values():
+            found = _find_key(value, wanted)
+            if found:
+                return found
+    return ""
+
+
+_HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def parse_error(body: bytes, *, http_status: int, headers: Mapping[str, str], reason: str = "") -> ServiceError:
+    """Build the ServiceError for a non-2xx answer, whatever its body looks like."""
+    request_id = headers.get("x-ci-request-id") or headers.get("x-cos-request-id") or ""
+    trace_id = headers.get("x-ci-trace-id") or headers.get("x-cos-trace-id") or ""
+    server_date = headers.get("date", "")
+    fallback_code = f"HTTP{http_status}"
+    fallback_message = reason or "the server answered with an error and no explanation"
+    stripped = body.lstrip()
+
+    if stripped.startswith(b"<") and not stripped[:200].lower().startswith((b"<!doctype html", b"<html")):
+        try:
+            root = _parse_xml(body, http_status=http_status, request_id=request_id)
+        except ResponseFormatError:
+            root = None
+        if root is not None and root.tag == "Error":
+            error = _error_from_xml(root, http_status=http_status, request_id=request_id, body=body)
+            error.trace_id = error.trace_id or trace_id
+            error.server_date = server_date
+            return error
+    code, message = fallback_code, fallback_message
+    if stripped.startswith((b"{", b"[")):
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = None
+        code = _find_key(data, "code") or code
+        message = _find_key(data, "message") or message
+        request_id = request_id or _find_key(data, "requestid")
+    elif (title := _HTML_TITLE.search(body[:4096])) is not None:
+        message = " ".join(title.group(1).decode("utf-8", errors="replace").split()) or message
+    return ServiceError(
+        code,
+        message,
+        http_status=http_status,
+        request_id=request_id,
+        trace_id=trace_id,
+        excerpt=excerpt(body),
+        server_date=server_date,
+    )

@@ -1,0 +1,154 @@
+"""Server values in plain words: times with ages, callback summaries, NotifyConfig meanings.
+
+Textual-free so it can be unit-tested directly. Returns plain strings that are
+already passed through `visible()`; callers wrap them in `Text`, never markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cqtui.ci.models import NotifyConfig
+from cqtui.safetext import visible
+
+EMPTY = "—"
+UNKNOWN = "unknown value"
+
+SERVER_TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z")
+
+MQ_REGIONS = {"sh": "Shanghai", "bj": "Beijing", "gz": "Guangzhou", "cd": "Chengdu", "hk": "Hong Kong"}
+MQ_MODES = {"Topic": "TDMQ topic", "Queue": "TDMQ queue"}
+EVENTS = {"TaskFinish": "when a task finishes", "WorkflowFinish": "when a workflow finishes"}
+RESULT_FORMATS = {"JSON": "JSON", "XML": "XML"}
+CALLBACK_TYPES = {"Url": "HTTP callback to a URL", "TDMQ": "message to a TDMQ topic or queue"}
+CALLBACK_STATES = {"On": "callbacks are sent", "Off": "callbacks off"}
+
+
+def parse_server_time(value: str) -> datetime | None:
+    """`2022-08-09T16:23:11+0800` as an aware datetime, or None when it isn't one."""
+    text = value.strip()
+    for pattern in SERVER_TIME_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    return None
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def age(then: datetime, now: datetime) -> str:
+    """"3 days ago" / "in 5 minutes" (a server clock ahead of ours) / "just now"."""
+    seconds = (now - then).total_seconds()
+    ahead = seconds < 0
+    seconds = abs(seconds)
+    if seconds < 45:
+        return "just now"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        amount = _plural(max(minutes, 1), "minute")
+    elif seconds < 36 * 3600:
+        amount = _plural(round(seconds / 3600), "hour")
+    elif seconds < 60 * 86400:
+        amount = _plural(round(seconds / 86400), "day")
+    elif seconds < 365 * 86400:
+        amount = _plural(round(seconds / (30 * 86400)), "month")
+    else:
+        amount = _plural(int(seconds // (365 * 86400)), "year")
+    return f"in {amount}" if ahead else f"{amount} ago"
+
+
+def local_time(value: str, now: datetime, *, style: str = "full") -> str:
+    """A server time in `now`'s time zone.
+
+    style "full": `2022-08-09 16:23:11 +0800 (3 days ago)`; "minute": `2022-08-09 16:23`;
+    "date": `2022-08-09`. Unparseable text is shown as it came (made visible).
+    """
+    if not value.strip():
+        return EMPTY
+    parsed = parse_server_time(value)
+    if parsed is None:
+        return visible(value) if style != "full" else f"{visible(value)} (not a time cqtui knows)"
+    local = parsed.astimezone(now.tzinfo)
+    if style == "date":
+        return local.strftime("%Y-%m-%d")
+    if style == "minute":
+        return local.strftime("%Y-%m-%d %H:%M")
+    return f"{local.strftime('%Y-%m-%d %H:%M:%S %z')} ({age(parsed, now)})"
+
+
+def short_queue_id(queue_id: str, keep: int = 12) -> str:
+    """`p` + 32 hex is too wide for 80 columns: the first `keep` characters and an ellipsis."""
+    shown = visible(queue_id)
+    return shown if len(shown) <= keep + 1 else shown[:keep] + "…"
+
+
+def number(value: int | None) -> str:
+    return EMPTY if value is None else str(value)
+
+
+def text_or_dash(value: str) -> str:
+    return visible(value) if value else EMPTY
+
+
+def callback_summary(config: NotifyConfig | None) -> str:
+    """The list's callback column: "On Url", "On TDMQ", "Off", or "—" when the queue has none."""
+    if config is None:
+        return EMPTY
+    if config.state == "On":
+        return f"On {visible(config.type)}".rstrip()
+    return visible(config.state) or EMPTY
+
+
+def meaning(value: str, words: dict[str, str]) -> str:
+    """Plain words for a known value; the literal value flagged when cqtui doesn't know it."""
+    if not value:
+        return EMPTY
+    if value in words:
+        return words[value]
+    return f"{visible(value)} ({UNKNOWN})"
+
+
+def events_meaning(value: str) -> str:
+    if not value:
+        return EMPTY
+    return ", ".join(meaning(part.strip(), EVENTS) for part in value.split(",") if part.strip()) or EMPTY
+
+
+def notify_rows(config: NotifyConfig) -> list[tuple[str, str, str]]:
+    """(field, value as sent, meaning) for every NotifyConfig field."""
+    return [
+        ("State", text_or_dash(config.state), meaning(config.state, CALLBACK_STATES)),
+        ("Type", text_or_dash(config.type), meaning(config.type, CALLBACK_TYPES)),
+        ("Url", text_or_dash(config.url), "where URL callbacks are sent" if config.url else EMPTY),
+        ("Event", text_or_dash(config.event), events_meaning(config.event)),
+        ("ResultFormat", text_or_dash(config.result_format), meaning(config.result_format, RESULT_FORMATS)),
+        ("MqMode", text_or_dash(config.mq_mode), meaning(config.mq_mode, MQ_MODES)),
+        ("MqRegion", text_or_dash(config.mq_region), meaning(config.mq_region, MQ_REGIONS)),
+        ("MqName", text_or_dash(config.mq_name), "TDMQ topic or queue name" if config.mq_name else EMPTY),
+    ]
+
+
+def notify_summary(config: NotifyConfig | None) -> str:
+    """One sentence an ops engineer can read aloud."""
+    if config is None:
+        return "This queue has no NotifyConfig: no callbacks are configured."
+    if config.state == "Off":
+        return "Callbacks are off."
+    if config.state != "On":
+        return f"Callback state is {meaning(config.state, CALLBACK_STATES)}."
+    when = events_meaning(config.event)
+    when = "" if when == EMPTY else f" {when}"
+    result = f" as {meaning(config.result_format, RESULT_FORMATS)}" if config.result_format else ""
+    if config.type == "Url":
+        return f"Callbacks are on:{when}, a result{result} is sent to the URL {text_or_dash(config.url)}."
+    if config.type == "TDMQ":
+        mode = meaning(config.mq_mode, MQ_MODES) if config.mq_mode else "TDMQ"
+        region = meaning(config.mq_region, MQ_REGIONS)
+        return (
+            f"Callbacks are on:{when}, a result{result} goes to {mode} "
+            f"{text_or_dash(config.mq_name)} in {region}."
+        )
+    return f"Callbacks are on, of type {meaning(config.type, CALLBACK_TYPES)}."
