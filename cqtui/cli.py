@@ -54,7 +54,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def error(message: str) -> None:
-    print(f"cqtui: {message}", file=sys.stderr)
+    # Messages may quote the server or a file: never let them drive the terminal.
+    from cqtui.safetext import visible
+
+    print(f"cqtui: {visible(message)}", file=sys.stderr)
+
+
+def report_failure(problem: CqtuiError) -> None:
+    from cqtui.ci.hints import hint_for
+
+    error(str(problem))
+    excerpt = getattr(problem, "excerpt", "")
+    if excerpt:
+        error(f"the answer began: {excerpt}")
+    hint = hint_for(problem)
+    if hint:
+        error(f"hint: {hint}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         error(str(problem))
         return EXIT_USAGE
     except CqtuiError as problem:
-        error(str(problem))
+        report_failure(problem)
         return EXIT_SERVICE
     except BrokenPipeError:
         # `cqtui queues | head`: the reader left; that is not an error.

@@ -39,12 +39,30 @@ def _skew_hint(error: ServiceError) -> str:
 
 
 def _transport_hint(error: TransportError) -> str:
-    if "timeout" in error.kind.lower():
+    kind = error.kind.lower()
+    if "timeout" in kind:
         return "The service did not answer in time. Check the network or proxy, then retry."
+    if kind in ("readerror", "protocolerror"):
+        return (
+            "The connection broke before a complete answer arrived: a flaky network or a proxy "
+            "cutting it off. Retry; if it keeps happening, check the proxy."
+        )
     return (
-        "The request got no answer: check the network, proxy, DNS and the endpoint "
+        "Could not reach the service: check the network, proxy, DNS and the endpoint "
         "(region and bucket), then retry."
     )
+
+
+def _format_hint(error: ResponseFormatError) -> str:
+    hint = (
+        "The answer is not the XML Cloud Infinite sends: a proxy, captive portal or wrong "
+        "endpoint may be in the way."
+    )
+    if error.code == "ResponseTooLarge":
+        hint = "The answer is far larger than a queue listing: a wrong endpoint or a proxy may be in the way."
+    if error.excerpt:
+        hint += " Its start is shown as an excerpt."
+    return hint
 
 
 def hint_for(error: CqtuiError) -> str:
@@ -56,10 +74,7 @@ def hint_for(error: CqtuiError) -> str:
     if not isinstance(error, ServiceError):
         return ""
     if isinstance(error, ResponseFormatError):
-        return (
-            "The answer is not the XML Cloud Infinite sends: a proxy, captive portal or wrong "
-            "endpoint may be in the way. The start of the answer is shown as an excerpt."
-        )
+        return _format_hint(error)
     if error.code == "RequestTimeTooSkewed":
         return _skew_hint(error)
     if error.code in _BY_CODE:
@@ -70,4 +85,9 @@ def hint_for(error: CqtuiError) -> str:
         return "A server-side problem that is usually transient: retry in a moment."
     if error.http_status == 403:
         return "The service refused the request: check the key, its CAM permissions and the bucket."
+    if error.http_status == 400:
+        return (
+            "The service found the request malformed: check that the endpoint is the bucket's CI host "
+            "(https://BucketName-APPID.ci.REGION.myqcloud.com)."
+        )
     return ""

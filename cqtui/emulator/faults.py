@@ -1,0 +1,169 @@
+"""Faults the emulator can inject, and the queue of faults waiting to be served.
+
+Latency and clock skew are not faults: they are the Emulator's `latency_ms`
+and `clock_skew_seconds` attributes (`--latency-ms`, `--clock-skew`).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Iterator
+
+# kind -> what the client sees. Error and body faults answer before the
+# signature is checked; data faults (endless_total, same_page) change a
+# properly signed listing.
+FAULTS: dict[str, str] = {
+    "http500": "500 with a CI error body, Code InternalError",
+    "http502_html": "502 with an HTML page, as a gateway would send",
+    "http503_slowdown": "503 with a CI error body, Code SlowDown",
+    "malformed_xml": "200 with XML that is cut short and holds a raw ESC (not well-formed)",
+    "html_body": "200 with an HTML page instead of XML",
+    "truncated_body": "200 whose Content-Length promises more than is sent; then the connection closes",
+    "connection_reset": "the connection is reset (RST) without any answer",
+    "dtd": "200 with a listing that starts with a DOCTYPE",
+    "entity_expansion": "200 with a billion-laughs entity bomb",
+    "external_entity": "200 with an external entity pointing at file:///etc/passwd",
+    "huge_body": "200 with a 50 MiB listing, sent with chunked encoding (no Content-Length)",
+    "json_error": "400 with a JSON error body (Tencent Cloud API 3.0 shape)",
+    "empty_body": "200 with an empty body",
+    "access_denied": "403 AccessDenied, whatever the signature",
+    "invalid_access_key": "403 InvalidAccessKeyId, whatever the signature",
+    "signature_mismatch": "403 SignatureDoesNotMatch, whatever the signature",
+    "expired_token": "403 ExpiredToken, whatever the signature",
+    "no_such_bucket": "404 NoSuchBucket",
+    "endless_total": "listings report TotalCount 1000000000 and every page is full",
+    "same_page": "listings always hold page 1's queues, echoing the requested PageNumber",
+}
+
+# Faults answered with a CI error body: kind -> (status, code, message).
+ERROR_FAULTS: dict[str, tuple[int, str, str]] = {
+    "http500": (500, "InternalError", "We encountered an internal error. Please try again."),
+    "http503_slowdown": (503, "SlowDown", "Please reduce your request rate."),
+    "access_denied": (403, "AccessDenied", "Access Denied."),
+    "invalid_access_key": (403, "InvalidAccessKeyId", "The SecretId you provided does not exist in our records."),
+    "signature_mismatch": (
+        403, "SignatureDoesNotMatch", "The Signature you specified does not match what we calculated."
+    ),
+    "expired_token": (403, "ExpiredToken", "The provided token has expired."),
+    "no_such_bucket": (404, "NoSuchBucket", "The specified bucket does not exist."),
+}
+
+DATA_FAULTS = frozenset({"endless_total", "same_page"})
+ENDLESS_TOTAL = 10**9
+HUGE_BODY_BYTES = 50 * 1024 * 1024
+
+
+def parse_fault(text: str) -> tuple[str, int | None]:
+    """`KIND` or `KIND:TIMES` -> (kind, times); ValueError says what is wrong."""
+    kind, sep, count = text.partition(":")
+    if kind not in FAULTS:
+        raise ValueError(f"unknown fault {kind!r}; known: {', '.join(FAULTS)}")
+    if not sep:
+        return kind, None
+    if not count.isdigit() or int(count) < 1:
+        raise ValueError(f"fault {kind!r}: TIMES must be a positive integer, got {count!r}")
+    return kind, int(count)
+
+
+@dataclass
+class _Pending:
+    kind: str
+    times: int | None  # None: every request
+
+
+class FaultPlan:
+    """Faults waiting to be served, oldest first; each request takes at most one.
+
+    `add("http500", 2); add("truncated_body", 1)` serves two 500s, then one
+    truncated body, then normal answers. A fault with times=None never runs out,
+    so faults added after it wait until `clear()`.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: list[_Pending] = []
+
+    def add(self, kind: str, times: int | None = None) -> None:
+        if kind not in FAULTS:
+            raise ValueError(f"unknown fault {kind!r}; known: {', '.join(FAULTS)}")
+        if times is not None and times < 1:
+            raise ValueError("times must be None (always) or a positive integer")
+        with self._lock:
+            self._pending.append(_Pending(kind, times))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pending.clear()
+
+    def take(self) -> str | None:
+        """The fault for the next request, if any, counting it as served."""
+        with self._lock:
+            if not self._pending:
+                return None
+            first = self._pending[0]
+            if first.times is not None:
+                first.times -= 1
+                if first.times == 0:
+                    self._pending.pop(0)
+            return first.kind
+
+
+# ---- canned bodies ----------------------------------------------------------
+
+HTML_502 = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>stgw</center>\r\n</body>\r\n</html>\r\n"
+)
+
+HTML_PAGE = (
+    b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Sign in</title></head>"
+    b"<body><h1>Captive portal</h1><p>Please sign in to continue.</p></body></html>"
+)
+
+MALFORMED_XML = (
+    "<Response><RequestId>bWFsZm9ybWVk</RequestId><TotalCount>3</TotalCount>"
+    "<QueueList><QueueId>p0000000000000000000000000000000a</QueueId>"
+    "<Name>esc\x1b[31mred</Name><State>Active</Sta"
+).encode("utf-8")
+
+ENTITY_EXPANSION = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE Response [\n'
+    b'<!ENTITY lol "lol">\n'
+    + b"".join(
+        f'<!ENTITY lol{level} "{("&lol" + (str(level - 1) if level > 1 else "") + ";") * 10}">\n'.encode()
+        for level in range(1, 10)
+    )
+    + b"]>\n<Response><RequestId>bG9s</RequestId><TotalCount>1</TotalCount>"
+    b"<QueueList><QueueId>p00000000000000000000000000000001</QueueId><Name>&lol9;</Name>"
+    b"<State>Active</State></QueueList></Response>"
+)
+
+EXTERNAL_ENTITY = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE Response [\n<!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n'
+    b"<Response><RequestId>eHhl</RequestId><TotalCount>1</TotalCount>"
+    b"<QueueList><QueueId>p00000000000000000000000000000002</QueueId><Name>&xxe;</Name>"
+    b"<State>Active</State></QueueList></Response>"
+)
+
+DOCTYPE = b"<!DOCTYPE Response [\n<!ELEMENT Response ANY>\n]>\n"
+
+
+def json_error(request_id: str) -> bytes:
+    return (
+        '{"Response": {"Error": {"Code": "InvalidParameter", '
+        '"Message": "The request is not a Tencent Cloud API 3.0 call."}, '
+        f'"RequestId": "{request_id}"}}}}'
+    ).encode("utf-8")
+
+
+def huge_body_pieces(request_id: str, queue_element: bytes, piece_bytes: int = 256 * 1024) -> Iterator[bytes]:
+    """A well-formed listing of at least HUGE_BODY_BYTES, made piece by piece.
+
+    Only one piece exists at a time, so serving it costs no memory.
+    """
+    yield f"<Response><RequestId>{request_id}</RequestId><TotalCount>{ENDLESS_TOTAL}</TotalCount>".encode()
+    piece = queue_element * max(1, piece_bytes // len(queue_element))
+    for _ in range(-(-HUGE_BODY_BYTES // len(piece))):
+        yield piece
+    yield b"</Response>"

@@ -1,0 +1,416 @@
+"""A local Tencent CI server speaking `GET /picqueue` over real HTTP on loopback.
+
+Used by the tests, `cqtui --demo` and `cqtui emulator`. Standard library only:
+a ThreadingHTTPServer in a daemon thread, HTTP/1.1 keep-alive, and the same
+signer as the client for checking signatures (see auth.py). Faults are listed
+in faults.FAULTS.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import os
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from socketserver import TCPServer
+from typing import Iterable
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from cqtui.ci.models import Queue
+from cqtui.emulator.auth import check_request
+from cqtui.emulator.data import demo_queues, generated_queue
+from cqtui.emulator.faults import (
+    DATA_FAULTS,
+    DOCTYPE,
+    ENTITY_EXPANSION,
+    ERROR_FAULTS,
+    EXTERNAL_ENTITY,
+    HTML_502,
+    HTML_PAGE,
+    MALFORMED_XML,
+    FaultPlan,
+    huge_body_pieces,
+    json_error,
+)
+from cqtui.emulator.listing import Catalogue, InvalidArgument, ListRequest, parse_list_params
+from cqtui.emulator.xmlbody import error_xml, queue_page_xml, queue_problems, queue_xml
+
+# Public on purpose: the emulator's demo credentials open nothing but the emulator.
+DEMO_SECRET_ID = "AKIDEMULATOR0000000000"
+DEMO_SECRET_KEY = "emulator-secret-key-not-a-real-one"
+
+_MAX_REQUEST_BODY = 1024 * 1024
+_IDLE_CONNECTION_SECONDS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    """One request as the emulator received it: decoded params, lower-case header names."""
+
+    method: str
+    path: str
+    params: dict[str, str]
+    headers: dict[str, str]
+
+
+class Emulator:
+    """Start with `.start()` (returns the base URL) or `with Emulator() as emulator:`.
+
+    `latency_ms`, `clock_skew_seconds`, `queues`, `token` and
+    `denied_secret_ids` may be changed while it runs. `secrets` maps every
+    accepted SecretId to its SecretKey. With `token` set, requests must carry it
+    in a signed x-ci-security-token (or x-cos-security-token): missing ->
+    403 AccessDenied, different -> 403 ExpiredToken.
+    """
+
+    def __init__(
+        self,
+        *,
+        secret_id: str = DEMO_SECRET_ID,
+        secret_key: str = DEMO_SECRET_KEY,
+        queues: Iterable[Queue] | None = None,
+        latency_ms: float = 0,
+        clock_skew_seconds: float = 0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        token: str = "",
+        denied_secret_ids: Iterable[str] = (),
+    ) -> None:
+        self.secrets: dict[str, str] = {secret_id: secret_key}
+        self.token = token
+        self.denied_secret_ids: set[str] = set(denied_secret_ids)
+        self.latency_ms = latency_ms
+        self.clock_skew_seconds = clock_skew_seconds
+        self.host = host
+        self.port = port
+        self.base_url = ""
+        self.queues = demo_queues() if queues is None else queues
+        self._faults = FaultPlan()
+        self._lock = threading.Lock()
+        self._requests: list[RecordedRequest] = []
+        self._connections: set[socket.socket] = set()
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._serial = itertools.count(1)
+
+    # ---- data and faults ---------------------------------------------------
+
+    @property
+    def queues(self) -> list[Queue]:
+        return list(self._catalogue.queues)
+
+    @queues.setter
+    def queues(self, queues: Iterable[Queue]) -> None:
+        queues = tuple(queues)
+        problems = queue_problems(queues)
+        if problems:
+            raise ValueError(f"queue text XML cannot carry: {problems[0]}")
+        self._catalogue = Catalogue(queues)
+
+    def set_fault(self, kind: str, times: int | None = None) -> None:
+        """Serve fault `kind` (see faults.FAULTS) to the next `times` requests; None = always."""
+        self._faults.add(kind, times)
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """A snapshot of every request received so far, oldest first."""
+        with self._lock:
+            return list(self._requests)
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._requests.clear()
+
+    def now(self) -> float:
+        """The server's clock, skewed by `clock_skew_seconds`."""
+        return time.time() + self.clock_skew_seconds
+
+    # ---- lifecycle ---------------------------------------------------------
+
+    def start(self) -> str:
+        if self._server is not None:
+            raise RuntimeError("emulator already started")
+        server_class = _Server6 if ":" in self.host else _Server
+        server = server_class((self.host, self.port), _Handler)
+        server.emulator = self
+        self._stopping.clear()  # a stopped emulator may be started again
+        self._server = server
+        self.port = server.server_address[1]
+        shown_host = f"[{self.host}]" if ":" in self.host else self.host
+        self.base_url = f"http://{shown_host}:{self.port}"
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="cqtui-emulator", daemon=True
+        )
+        self._thread.start()
+        return self.base_url
+
+    def stop(self) -> None:
+        """Stop promptly: wakes latency sleeps and cuts open keep-alive connections."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        self._stopping.set()
+        server.shutdown()
+        server.server_close()
+        with self._lock:
+            connections = list(self._connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> Emulator:
+        if self._server is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # ---- used by the request handler ---------------------------------------
+
+    def _record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self._requests.append(request)
+
+    def _track(self, connection: socket.socket, open_: bool) -> None:
+        with self._lock:
+            if open_:
+                self._connections.add(connection)
+            else:
+                self._connections.discard(connection)
+
+    def _wait_latency(self) -> bool:
+        """Sleep `latency_ms`; False when the emulator is stopping meanwhile."""
+        if self.latency_ms > 0:
+            self._stopping.wait(self.latency_ms / 1000)
+        return not self._stopping.is_set()
+
+    def _new_request_id(self) -> str:
+        # Same look as CI's: base64 of `<hex time>_<hex>_<hex>_<serial>`.
+        raw = f"{int(self.now()):x}_{os.urandom(4).hex()}_{os.getpid() & 0xFFFF:x}_{next(self._serial)}"
+        return base64.b64encode(raw.encode()).decode()
+
+
+def _trace_id() -> str:
+    return base64.b64encode(os.urandom(24).hex().encode()).decode()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    emulator: Emulator
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind does a reverse DNS lookup (getfqdn): slow and pointless here.
+        TCPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.server_address[0]), self.server_address[1]
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients dropping connections mid-answer is normal here; say nothing."""
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = _IDLE_CONNECTION_SECONDS
+    # Headers and body go out in separate writes; Nagle would hold the body back ~40 ms.
+    disable_nagle_algorithm = True
+    server: _Server
+
+    # ---- BaseHTTPRequestHandler hooks --------------------------------------
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.emulator._track(self.connection, True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.emulator._track(self.connection, False)
+
+    def version_string(self) -> str:
+        return "tencent-ci"
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return formatdate(self.server.emulator.now() if timestamp is None else timestamp, usegmt=True)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - base class signature
+        """Quiet: the emulator keeps its own record in `Emulator.requests`."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Requests the base class refuses (bad request line, HEAD…) still get a CI-shaped answer."""
+        self._request_id = self.server.emulator._new_request_id()
+        self._trace_id = _trace_id()
+        self.close_connection = True
+        ci_code = {400: "BadRequest", 501: "MethodNotAllowed"}.get(code, "InvalidRequest")
+        # The library's message may quote the raw request line: use the fixed reason instead.
+        body = error_xml(ci_code, self.responses.get(code, ("Error",))[0], self._request_id, self._trace_id)
+        self._start(code, "application/xml", len(body))
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    do_PUT = do_POST = do_DELETE = do_PATCH = do_GET
+
+    # ---- one request ---------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        emulator = self.server.emulator
+        self._request_id = emulator._new_request_id()
+        self._trace_id = _trace_id()
+        self._answered = False
+        try:
+            self._serve(emulator)
+        except OSError:
+            self.close_connection = True  # the client went away; nothing to answer
+        except Exception:  # a bug here must cost one answer, never the server
+            if self._answered:
+                self.close_connection = True
+            else:
+                try:
+                    self._send_error(500, "InternalError", "The emulator failed to handle this request.")
+                except OSError:
+                    self.close_connection = True
+
+    def _serve(self, emulator: Emulator) -> None:
+        url = urlsplit(self.path)
+        path = unquote(url.path)
+        params = dict(parse_qsl(url.query, keep_blank_values=True))
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        self._consume_body(headers)
+        emulator._record(RecordedRequest(self.command, path, params, headers))
+
+        fault = emulator._faults.take()
+        if not emulator._wait_latency():
+            self.close_connection = True
+            return
+        if fault is not None and fault not in DATA_FAULTS:
+            self._serve_fault(fault, emulator)
+            return
+        rejection = check_request(
+            method=self.command,
+            path=path,
+            params=params,
+            headers=headers,
+            secrets=emulator.secrets,
+            now=emulator.now(),
+            token=emulator.token,
+            denied=emulator.denied_secret_ids,
+        )
+        if rejection is not None:
+            self._send_error(rejection.status, rejection.code, rejection.message)
+        elif path != "/picqueue":
+            self._send_error(404, "NoSuchResource", "The specified resource does not exist.")
+        elif self.command != "GET":
+            self._send_error(405, "MethodNotAllowed", f"The method {self.command} is not allowed here.")
+        else:
+            try:
+                request = parse_list_params(params)
+            except InvalidArgument as problem:
+                self._send_error(400, "InvalidArgument", str(problem))
+                return
+            page = emulator._catalogue.select(request, request_id=self._request_id, fault=fault)
+            self._send(200, queue_page_xml(page))
+
+    def _consume_body(self, headers: dict[str, str]) -> None:
+        """Read a small request body so the connection stays usable; otherwise close it after answering."""
+        length = headers.get("content-length", "0")
+        if "transfer-encoding" in headers or not length.isdigit() or int(length) > _MAX_REQUEST_BODY:
+            self.close_connection = True
+        elif int(length):
+            self.rfile.read(int(length))
+
+    # ---- answers -------------------------------------------------------------
+
+    def _start(self, status: int, content_type: str, length: int | None) -> None:
+        """Status line and headers; `length=None` means a chunked body."""
+        self.send_response(status)  # also sends Server and Date
+        self.send_header("Content-Type", content_type)
+        if length is None:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(length))
+        self.send_header("x-ci-request-id", self._request_id)
+        if status >= 400:
+            self.send_header("x-ci-trace-id", self._trace_id)
+        self.send_header("Connection", "close" if self.close_connection else "keep-alive")
+        self.end_headers()
+        self._answered = True
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/xml") -> None:
+        self._start(status, content_type, len(body))
+        self.wfile.write(body)
+
+    def _send_error(self, status: int, code: str, message: str) -> None:
+        self._send(status, error_xml(code, message, self._request_id, self._trace_id))
+
+    def _first_page(self, emulator: Emulator) -> bytes:
+        request = ListRequest(page_number=1, page_size=10, state=None, queue_ids=())
+        return queue_page_xml(emulator._catalogue.select(request, request_id=self._request_id))
+
+    def _serve_fault(self, kind: str, emulator: Emulator) -> None:
+        if kind in ERROR_FAULTS:
+            self._send_error(*ERROR_FAULTS[kind])
+        elif kind == "http502_html":
+            self._send(502, HTML_502, "text/html")
+        elif kind == "html_body":
+            self._send(200, HTML_PAGE, "text/html; charset=utf-8")
+        elif kind == "malformed_xml":
+            self._send(200, MALFORMED_XML)
+        elif kind == "dtd":
+            self._send(200, DOCTYPE + self._first_page(emulator))
+        elif kind == "entity_expansion":
+            self._send(200, ENTITY_EXPANSION)
+        elif kind == "external_entity":
+            self._send(200, EXTERNAL_ENTITY)
+        elif kind == "json_error":
+            self._send(400, json_error(self._request_id), "application/json")
+        elif kind == "empty_body":
+            self._send(200, b"")
+        elif kind == "truncated_body":
+            body = self._first_page(emulator)
+            self._start(200, "application/xml", len(body) + 512)
+            self.wfile.write(body[: len(body) // 2])
+            self.close_connection = True
+        elif kind == "connection_reset":
+            self._reset()
+        elif kind == "huge_body":
+            self._stream_huge(emulator)
+        else:
+            raise AssertionError(f"fault {kind!r} has no answer")
+
+    def _reset(self) -> None:
+        """Abort the connection: SO_LINGER 0 makes close() send RST instead of FIN."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()  # the fd really closes (RST) when finish() drops the last file
+
+    def _stream_huge(self, emulator: Emulator) -> None:
+        queues = emulator._catalogue.queues
+        element = queue_xml(queues[0] if queues else generated_queue(0)).encode("utf-8")
+        self._start(200, "application/xml", None)
+        for piece in huge_body_pieces(self._request_id, element):
+            if emulator._stopping.is_set():
+                self.close_connection = True
+                return
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+        self.wfile.write(b"0\r\n\r\n")

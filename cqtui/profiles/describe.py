@@ -1,0 +1,113 @@
+"""Profiles as rows of display text: secrets masked, untrusted text made visible.
+
+Used by `cqtui profiles list/show`; nothing here runs secret_key_command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cqtui.ci.credentials import mask
+from cqtui.ci.endpoint import default_endpoint
+from cqtui.profiles import document
+from cqtui.profiles.fields import PROFILE_FIELDS
+from cqtui.profiles.resolve import FROM_COMMAND, Choice, Selected, choose_values, Overrides
+from cqtui.safetext import visible
+
+NOT_SET = "-"
+
+
+def _text(value: Any) -> str:
+    return visible(str(value)) if value not in (None, "") else NOT_SET
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    name: str
+    region: str
+    bucket: str
+    endpoint: str
+    secret_id: str  # masked
+    is_default: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "region": self.region,
+            "bucket": self.bucket,
+            "endpoint": self.endpoint,
+            "secret_id": self.secret_id,
+            "default": self.is_default,
+        }
+
+
+def list_rows(data: Mapping[str, Any]) -> list[ListRow]:
+    """One row per profile, as stored ("" where the file has no value)."""
+    default = document.default_name(data)
+    rows = []
+    for name, profile in sorted(document.profiles_table(data).items()):
+
+        def stored(field: str) -> str:
+            value = profile.get(field)
+            return visible(str(value)) if value not in (None, "") else ""
+
+        secret_id = profile.get("secret_id")
+        rows.append(
+            ListRow(
+                name=visible(name),
+                region=stored("region"),
+                bucket=stored("bucket"),
+                endpoint=stored("endpoint"),
+                secret_id=visible(mask(secret_id)) if isinstance(secret_id, str) and secret_id else "",
+                is_default=name == default,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class ShowRow:
+    field: str
+    value: str  # display text: masked or "set" for secrets
+    source: str
+
+
+def _secret_state(choice: Choice | None, profile: Mapping[str, Any]) -> str:
+    if choice is None:
+        return "not set"
+    if choice.source == FROM_COMMAND:
+        return f"from command: {visible(str(profile.get('secret_key_command', '')))}"
+    return "set"
+
+
+def show_rows(selected: Selected, overrides: Overrides, env: Mapping[str, str]) -> list[ShowRow]:
+    chosen = choose_values(selected.table, overrides, env)
+
+    def row(field: str, value: str) -> ShowRow:
+        return ShowRow(field, value, chosen[field].source if field in chosen else NOT_SET)
+
+    region = chosen["region"].value if "region" in chosen else ""
+    bucket = chosen["bucket"].value if "bucket" in chosen else ""
+    endpoint = chosen["endpoint"].value
+    if not endpoint and isinstance(region, str) and isinstance(bucket, str) and region and bucket:
+        endpoint_text = f"{visible(default_endpoint(bucket, region))} (derived)"
+    else:
+        endpoint_text = _text(endpoint)
+    secret_id = chosen.get("secret_id")
+    rows = [
+        ShowRow("name", visible(selected.name or ""), selected.how),
+        row("region", _text(region)),
+        row("bucket", _text(bucket)),
+        row("endpoint", endpoint_text),
+        row("secret_id", visible(mask(str(secret_id.value))) if secret_id else "not set"),
+        row("secret_key", _secret_state(chosen.get("secret_key"), selected.table)),
+        row("token", _secret_state(chosen.get("token"), selected.table)),
+        row("page_size", _text(chosen["page_size"].value)),
+        row("refresh_seconds", _text(chosen["refresh_seconds"].value)),
+    ]
+    unknown = sorted(key for key in selected.table if key not in PROFILE_FIELDS)
+    if unknown:
+        rows.append(ShowRow("other keys", ", ".join(visible(key) for key in unknown), "profile (kept, unused)"))
+    return rows

@@ -1,0 +1,58 @@
+"""What a profile table may hold, and what makes each value acceptable."""
+
+from __future__ import annotations
+
+import re
+
+from cqtui.ci.credentials import mask
+from cqtui.ci.endpoint import BUCKET_PATTERN, REGION_PATTERN, endpoint_problem
+from cqtui.safetext import visible
+
+STRING_FIELDS = ("secret_id", "secret_key", "secret_key_command", "token", "region", "bucket", "endpoint")
+INT_FIELDS = ("page_size", "refresh_seconds")
+PROFILE_FIELDS = STRING_FIELDS + INT_FIELDS
+# Values never shown, logged or put in a message.
+SECRET_FIELDS = frozenset({"secret_key", "token"})
+
+PAGE_SIZE_RANGE = (1, 100)
+PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# A credential is one printable token: whitespace or a control character means a
+# paste went wrong, and would break the Authorization header.
+_CREDENTIAL = re.compile(r"^[\x21-\x7e]+$")
+
+
+def name_problem(name: str) -> str | None:
+    if PROFILE_NAME.match(name):
+        return None
+    return (
+        f"profile name {visible(name)!r} must start with a letter or digit and use only "
+        "letters, digits, '_', '-' and '.' (at most 64)"
+    )
+
+
+def field_problem(field: str, value: object) -> str | None:
+    """Why `value` is not acceptable for `field`, or None. Never quotes a secret."""
+    if field in INT_FIELDS:
+        # bool is an int in Python; `page_size = true` is still a mistake.
+        if not isinstance(value, int) or isinstance(value, bool):
+            return f"{field} must be a whole number, not {type(value).__name__}"
+        if field == "page_size" and not PAGE_SIZE_RANGE[0] <= value <= PAGE_SIZE_RANGE[1]:
+            return f"page_size must be between {PAGE_SIZE_RANGE[0]} and {PAGE_SIZE_RANGE[1]}, not {value}"
+        if field == "refresh_seconds" and value < 0:
+            return f"refresh_seconds must be 0 (off) or more, not {value}"
+        return None
+    if not isinstance(value, str):
+        return f"{field} must be a string, not {type(value).__name__}"
+    if field == "region" and not REGION_PATTERN.match(value):
+        return f"region {visible(value)!r} must look like ap-guangzhou (lower-case letters, digits and '-')"
+    if field == "bucket" and not BUCKET_PATTERN.match(value):
+        return f"bucket {visible(value)!r} must look like BucketName-APPID, e.g. examplebucket-1250000000"
+    if field == "endpoint" and value:
+        problem = endpoint_problem(value)
+        return f"endpoint {visible(value)!r}: {problem}" if problem else None
+    if field in ("secret_id", "secret_key", "token") and not _CREDENTIAL.match(value):
+        shown = f"{visible(mask(value))!r}" if field == "secret_id" else "the value"
+        return f"{field}: {shown} is empty or contains spaces or control characters"
+    if field == "secret_key_command" and not value.strip():
+        return "secret_key_command is empty"
+    return None

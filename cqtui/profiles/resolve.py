@@ -1,0 +1,214 @@
+"""Turn the config file, the command line and the environment into one ResolvedProfile.
+
+For each field the first source that has a value wins:
+command-line override (--region/--bucket/--endpoint), the profile's own value,
+`secret_key_command` (secret_key only), then the TENCENTCLOUD_* variables.
+The token follows its SecretId: TENCENTCLOUD_TOKEN is used only when the
+SecretId also came from the environment, so a stray session token never gets
+paired with a profile's permanent key (the service would reject the pair).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cqtui.ci.credentials import Credentials
+from cqtui.ci.errors import ConfigError
+from cqtui.profiles import document
+from cqtui.profiles.errors import NoProfileError
+from cqtui.profiles.fields import PROFILE_FIELDS, field_problem
+from cqtui.profiles.model import DEFAULT_PAGE_SIZE, ResolvedProfile
+from cqtui.profiles.sources import (
+    ENV_FALLBACKS,
+    ENV_REGION,
+    ENV_SECRET_ID,
+    ENV_SECRET_KEY,
+    SECRET_COMMAND_TIMEOUT,
+    run_secret_key_command,
+)
+from cqtui.profiles.store import ConfigFile, config_path, read_config, shown
+from cqtui.safetext import visible
+
+ENVIRONMENT_PROFILE = "environment"  # the name shown when no profile file is used
+FROM_PROFILE = "profile"
+FROM_COMMAND = "secret_key_command"
+FROM_DEFAULT = "default"
+REQUIRED = ("region", "bucket", "secret_id", "secret_key")
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    region: str | None = None
+    bucket: str | None = None
+    endpoint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A field's value and where it came from. `value` is None for a command not yet run."""
+
+    value: Any
+    source: str
+
+    def __repr__(self) -> str:  # values may be secrets
+        return f"Choice(source={self.source!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Selected:
+    """The profile picked from the file (None name when running from the environment only)."""
+
+    name: str | None
+    table: Mapping[str, Any]
+    how: str  # "--profile", "default_profile", "only profile", "environment"
+
+
+def select_profile(config: ConfigFile | None, requested: str | None, path: Path) -> Selected:
+    data = config.data if config else {}
+    profiles = document.profiles_table(data, config)
+    default = document.default_name(data, config)
+    if requested:
+        if requested not in profiles:
+            where = shown(path) if config else f"{shown(path)} (file does not exist)"
+            raise ConfigError(
+                f"no profile {visible(requested)!r}; known profiles: {document.known_names(data)}", path=where
+            )
+        return Selected(requested, profiles[requested], "--profile")
+    if default:
+        if default not in profiles:
+            raise config.error(  # type: ignore[union-attr]  # default is only set when a file exists
+                f"names {visible(default)!r}, which is not a profile; known profiles: {document.known_names(data)}",
+                (),
+                "default_profile",
+            )
+        return Selected(default, profiles[default], "default_profile")
+    if len(profiles) == 1:
+        only = next(iter(profiles))
+        return Selected(only, profiles[only], "only profile")
+    if profiles:
+        raise ConfigError(
+            f"has several profiles and no default_profile; pass --profile NAME or run "
+            f"`cqtui profiles default NAME` (known profiles: {document.known_names(data)})",
+            path=shown(path),
+        )
+    return Selected(None, {}, ENVIRONMENT_PROFILE)
+
+
+def choose_values(profile: Mapping[str, Any], overrides: Overrides, env: Mapping[str, str]) -> dict[str, Choice]:
+    """Each field's winning source, without running secret_key_command."""
+    chosen: dict[str, Choice] = {}
+    for field in ("region", "bucket", "endpoint"):
+        override = getattr(overrides, field)
+        if override:
+            chosen[field] = Choice(override, f"--{field}")
+        elif profile.get(field) not in (None, ""):
+            chosen[field] = Choice(profile[field], FROM_PROFILE)
+    for field in ("secret_id", "secret_key", "token"):
+        if profile.get(field) not in (None, ""):
+            chosen[field] = Choice(profile[field], FROM_PROFILE)
+    if "secret_key" not in chosen and profile.get("secret_key_command"):
+        chosen["secret_key"] = Choice(None, FROM_COMMAND)
+    for field, variable in ENV_FALLBACKS.items():
+        if field in chosen or not env.get(variable):
+            continue
+        if field == "token" and (chosen["secret_id"].source if "secret_id" in chosen else None) != ENV_SECRET_ID:
+            continue  # a session token belongs to the SecretId it was issued with
+        chosen[field] = Choice(env[variable], variable)
+    for field, default in (("endpoint", ""), ("page_size", DEFAULT_PAGE_SIZE), ("refresh_seconds", 0)):
+        if field not in chosen:
+            chosen[field] = Choice(profile.get(field, default), FROM_PROFILE if field in profile else FROM_DEFAULT)
+    return chosen
+
+
+def _missing_message(field: str, selected: Selected) -> str:
+    place = f"in [profiles.{visible(selected.name)}]" if selected.name else "in a profile"
+    hints = {
+        "region": f"set region {place}, pass --region, or set {ENV_REGION}",
+        "bucket": f"set bucket {place} or pass --bucket BucketName-APPID",
+        "secret_id": f"set secret_id {place} or set {ENV_SECRET_ID}",
+        "secret_key": f"set secret_key or secret_key_command {place}, or set {ENV_SECRET_KEY}",
+    }
+    return f"no {field}: {hints[field]}"
+
+
+def _problem_at(config: ConfigFile | None, selected: Selected, field: str, choice: Choice, message: str) -> ConfigError:
+    if choice.source in (FROM_PROFILE, FROM_COMMAND) and config is not None and selected.name:
+        key = field if choice.source == FROM_PROFILE else FROM_COMMAND
+        return config.error(message, ("profiles", selected.name), key)
+    return ConfigError(message, key=choice.source)
+
+
+def resolve_profile(
+    path: Path,
+    requested: str | None = None,
+    overrides: Overrides = Overrides(),
+    env: Mapping[str, str] | None = None,
+    *,
+    command_timeout: float = SECRET_COMMAND_TIMEOUT,
+) -> ResolvedProfile:
+    env = os.environ if env is None else env
+    config = read_config(path)
+    selected = select_profile(config, requested, path)
+    # The profile's own fields first, even ones overridden now: a broken file should be fixed.
+    for field in PROFILE_FIELDS:
+        if field in selected.table:
+            problem = field_problem(field, selected.table[field])
+            if problem:
+                raise _problem_at(config, selected, field, Choice(None, FROM_PROFILE), problem)
+    chosen = choose_values(selected.table, overrides, env)
+
+    missing = [field for field in REQUIRED if field not in chosen]
+    if missing:
+        if selected.name is None:
+            raise NoProfileError(
+                f"no profile in {shown(path)} and the environment lacks {', '.join(missing)}: "
+                "run `cqtui profiles add NAME --region REGION --bucket BUCKET`, or set "
+                f"{ENV_SECRET_ID}, {ENV_SECRET_KEY} and {ENV_REGION} and pass --bucket"
+            )
+        message = _missing_message(missing[0], selected)
+        raise ConfigError(message, path=shown(path), key=f"profiles.{visible(selected.name)}")
+
+    for field, choice in chosen.items():
+        problem = field_problem(field, choice.value) if choice.value is not None else None
+        if problem:
+            raise _problem_at(config, selected, field, choice, problem)
+
+    if chosen["secret_key"].source == FROM_COMMAND:
+        try:
+            secret = run_secret_key_command(selected.table["secret_key_command"], timeout=command_timeout)
+        except ConfigError as problem:
+            raise _problem_at(config, selected, "secret_key", chosen["secret_key"], problem.reason) from None
+        chosen["secret_key"] = Choice(secret, FROM_COMMAND)
+        problem = field_problem("secret_key", secret)
+        if problem:
+            raise _problem_at(config, selected, "secret_key", chosen["secret_key"], f"its output: {problem}")
+
+    def value(field: str, default: Any = "") -> Any:
+        return chosen[field].value if field in chosen else default
+
+    return ResolvedProfile(
+        name=selected.name or ENVIRONMENT_PROFILE,
+        region=value("region"),
+        bucket=value("bucket"),
+        credentials=Credentials(value("secret_id"), value("secret_key"), value("token")),
+        endpoint=value("endpoint").rstrip("/"),
+        page_size=value("page_size"),
+        refresh_seconds=value("refresh_seconds"),
+        sources={"name": selected.how} | {field: choice.source for field, choice in chosen.items()},
+    )
+
+
+def resolve_from_args(args: Any, env: Mapping[str, str] | None = None) -> ResolvedProfile:
+    """The profile for a parsed command line (`.config`, `.profile`, `.region`, `.bucket`, `.endpoint`)."""
+    env = os.environ if env is None else env
+    overrides = Overrides(
+        region=getattr(args, "region", None),
+        bucket=getattr(args, "bucket", None),
+        endpoint=getattr(args, "endpoint", None),
+    )
+    path = config_path(getattr(args, "config", None), env)
+    return resolve_profile(path, getattr(args, "profile", None), overrides, env)

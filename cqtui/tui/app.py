@@ -1,0 +1,254 @@
+"""The cqtui Textual app: one shared client, fetches in workers, one Listing every screen draws.
+
+Flow: a key changes the wanted query -> `fetch()` bumps the sequence number and
+starts a worker (a newer one cancels the older) -> the worker posts PageLoaded
+or FetchFailed -> only the answer carrying the newest sequence number becomes
+the new Listing -> every screen redraws from it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import replace
+
+from textual.app import App
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+from cqtui.ci.client import CiClient, client_for
+from cqtui.ci.errors import CqtuiError
+from cqtui.ci.models import ListQuery, Queue
+from cqtui.profiles.model import ResolvedProfile
+from cqtui.safetext import visible
+from cqtui.tui.clock import Clock, SystemClock
+from cqtui.tui.listing import Listing
+from cqtui.tui.messages import FetchFailed, PageLoaded, UnexpectedError
+from cqtui.tui.profile_source import FixedProfiles, ProfileSource
+from cqtui.tui.screens.base import CqtuiScreen
+from cqtui.tui.screens.help import HelpScreen
+from cqtui.tui.screens.lookup import LookupDialog
+from cqtui.tui.screens.notify_config import NotifyConfigScreen
+from cqtui.tui.screens.profile_picker import ProfilePicker
+from cqtui.tui.screens.queue_detail import QueueDetailScreen
+from cqtui.tui.screens.queue_list import QueueListScreen
+from cqtui.tui.screens.raw_xml import RawXmlScreen
+
+DEFAULT_AUTO_REFRESH_SECONDS = 30
+FETCH_GROUP = "fetch-page"
+
+ClientFactory = Callable[[ResolvedProfile], CiClient]
+
+
+class CqtuiApp(App[int]):
+    CSS_PATH = "cqtui.tcss"
+    TITLE = "cqtui"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(
+        self,
+        profile: ResolvedProfile,
+        *,
+        profiles: ProfileSource | None = None,
+        client_factory: ClientFactory = client_for,
+        clock: Clock | None = None,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.profile = profile
+        self.profiles = profiles or FixedProfiles(profile)
+        self.clock: Clock = clock or SystemClock()
+        self.client: CiClient | None = None
+        self.listing = Listing(wanted=ListQuery(page_size=profile.page_size))
+        self.auto_refresh_seconds = profile.refresh_seconds
+        self._client_factory = client_factory
+        self._seq = 0
+        self._worker_seq: dict[Worker, int] = {}
+        self._auto_timer: Timer | None = None
+        self._refresh_due = False
+        if keymap:
+            self.set_keymap(keymap)
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def get_default_screen(self) -> QueueListScreen:
+        return QueueListScreen()
+
+    def on_mount(self) -> None:
+        self.client = self._client_factory(self.profile)
+        self.fetch()
+
+    async def on_unmount(self) -> None:
+        self._stop_auto_timer()
+        if self.client is not None:
+            await self.client.aclose()
+
+    # -- fetching --------------------------------------------------------------
+
+    def fetch(self, query: ListQuery | None = None) -> None:
+        """Ask for `query` (default: the wanted one again). Screens show the target at once."""
+        query = query or self.listing.wanted
+        self._seq += 1
+        self._stop_auto_timer()
+        self._set_listing(replace(self.listing, wanted=query, loading=True))
+        worker = self.run_worker(
+            self._load(self._seq, query),
+            name=f"page {query.page_number}",
+            group=FETCH_GROUP,
+            exclusive=True,
+            exit_on_error=False,
+        )
+        self._worker_seq[worker] = self._seq
+
+    async def _load(self, seq: int, query: ListQuery) -> None:
+        assert self.client is not None
+        started = self.clock.monotonic()
+        try:
+            page = await self.client.list_queues(query)
+        except CqtuiError as error:
+            self.post_message(FetchFailed(seq, query, error))
+            return
+        latency_ms = round((self.clock.monotonic() - started) * 1000)
+        self.post_message(PageLoaded(seq, query, page, self.clock.now(), latency_ms))
+
+    def on_page_loaded(self, message: PageLoaded) -> None:
+        if message.seq != self._seq:
+            return  # an older request's answer: never drawn
+        page = message.page
+        self._set_listing(
+            replace(
+                self.listing,
+                page=page,
+                loaded_query=message.query,
+                fetched_at=message.fetched_at,
+                latency_ms=message.latency_ms,
+                loading=False,
+                error=None,
+            )
+        )
+        pages = self.listing.total_pages
+        if not page.queues and pages is not None and message.query.page_number > pages:
+            # Queues went away since the page count was known: show the last page that has some.
+            self.fetch(replace(message.query, page_number=pages))
+            return
+        self._schedule_auto_refresh()
+
+    def on_fetch_failed(self, message: FetchFailed) -> None:
+        if message.seq != self._seq:
+            return
+        self._set_listing(replace(self.listing, loading=False, error=message.error))
+        self._schedule_auto_refresh()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != FETCH_GROUP or event.state not in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            return
+        seq = self._worker_seq.pop(worker, None)
+        if event.state == WorkerState.ERROR and seq is not None:
+            problem = worker.error
+            error = UnexpectedError(f"{type(problem).__name__}: {problem}")
+            self.post_message(FetchFailed(seq, self.listing.wanted, error))
+
+    def _set_listing(self, listing: Listing) -> None:
+        self.listing = listing
+        for screen in self.screen_stack:
+            if isinstance(screen, CqtuiScreen) and screen.is_mounted:
+                screen.show_listing(listing)
+
+    # -- auto-refresh: rescheduled after each fetch ends, paused off the list ------
+
+    def toggle_auto_refresh(self) -> None:
+        if self.auto_refresh_seconds:
+            self.auto_refresh_seconds = 0
+            self._stop_auto_timer()
+            self.notify("Auto-refresh off")
+        else:
+            self.auto_refresh_seconds = self.profile.refresh_seconds or DEFAULT_AUTO_REFRESH_SECONDS
+            self._schedule_auto_refresh()
+            self.notify(f"Auto-refresh every {self.auto_refresh_seconds} s")
+        self._set_listing(self.listing)
+
+    def _schedule_auto_refresh(self) -> None:
+        self._stop_auto_timer()
+        if self.auto_refresh_seconds and not self.listing.loading:
+            self._auto_timer = self.set_timer(self.auto_refresh_seconds, self._auto_refresh_due)
+
+    def _stop_auto_timer(self) -> None:
+        if self._auto_timer is not None:
+            self._auto_timer.stop()
+            self._auto_timer = None
+
+    def _auto_refresh_due(self) -> None:
+        self._auto_timer = None
+        if isinstance(self.screen, QueueListScreen):
+            self.fetch()
+        else:
+            self._refresh_due = True
+
+    def resume_auto_refresh(self) -> None:
+        """The list is on top again: catch up on a refresh that came due meanwhile."""
+        if self._refresh_due and self.auto_refresh_seconds:
+            self._refresh_due = False
+            self.fetch()
+
+    # -- screens and dialogs -----------------------------------------------------
+
+    def show_detail(self, queue: Queue, row: int) -> None:
+        self.push_screen(QueueDetailScreen(queue, row, self.listing))
+
+    def show_notify(self, queue: Queue) -> None:
+        self.push_screen(NotifyConfigScreen(queue))
+
+    def show_raw(self, title: str, text: str, *, queue_id: str | None = None) -> None:
+        self.push_screen(RawXmlScreen(title, text, queue_id=queue_id))
+
+    def show_help(self, screen: CqtuiScreen) -> None:
+        self.push_screen(HelpScreen(screen))
+
+    def ask_queue_ids(self) -> None:
+        def looked_up(ids: tuple[str, ...] | None) -> None:
+            if ids is not None:
+                self.fetch(replace(self.listing.wanted, queue_ids=ids, page_number=1))
+
+        self.push_screen(LookupDialog(self.listing.wanted.queue_ids), looked_up)
+
+    # -- profiles ------------------------------------------------------------------
+
+    def choose_profile(self) -> None:
+        try:
+            names = self.profiles.names()
+        except CqtuiError as error:
+            self._set_listing(replace(self.listing, error=error))
+            return
+        if not names:
+            self.notify("No profiles in the config file yet: add one with `cqtui profiles add NAME`.", markup=False)
+            return
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self.run_worker(self.switch_profile(name), group="switch-profile", exclusive=True, exit_on_error=False)
+
+        self.push_screen(ProfilePicker(names, self.profile.name), chosen)
+
+    async def switch_profile(self, name: str) -> None:
+        """Re-resolve `name` (it may run a secret_key_command, so off the event loop) and reload."""
+        try:
+            profile = await asyncio.to_thread(self.profiles.resolve, name)
+        except CqtuiError as error:
+            self._set_listing(replace(self.listing, error=error))
+            return
+        self.workers.cancel_group(self, FETCH_GROUP)
+        old_client, self.client = self.client, self._client_factory(profile)
+        self.profile = profile
+        if old_client is not None:
+            await old_client.aclose()
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.auto_refresh_seconds = profile.refresh_seconds
+        self.listing = Listing(wanted=ListQuery(page_size=profile.page_size))
+        self.fetch()
+        self.notify(f"Profile {visible(profile.name)}", markup=False)

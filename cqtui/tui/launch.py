@@ -1,0 +1,67 @@
+"""`cqtui`, `cqtui -p NAME`, `cqtui --demo`: pick the profile, then run the Textual app.
+
+Textual is imported only once a profile is in hand, so config errors print fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cqtui.ci.credentials import Credentials
+from cqtui.profiles.errors import NoProfileError
+from cqtui.profiles.model import ResolvedProfile
+from cqtui.profiles.resolve import resolve_from_args
+from cqtui.profiles.store import load_keymap
+
+DEMO_REGION = "ap-guangzhou"
+
+NO_PROFILE_HELP = """\
+cqtui: there is no profile to connect with yet.
+
+{reason}
+
+Create one:
+    cqtui profiles add NAME --region ap-guangzhou --bucket BucketName-APPID
+or try cqtui without an account:
+    cqtui --demo
+"""
+
+
+def demo_profile(base_url: str) -> ResolvedProfile:
+    from cqtui.emulator.data import DEMO_BUCKET
+    from cqtui.emulator.server import DEMO_SECRET_ID, DEMO_SECRET_KEY
+
+    return ResolvedProfile(
+        name="demo",
+        region=DEMO_REGION,
+        bucket=DEMO_BUCKET,
+        credentials=Credentials(DEMO_SECRET_ID, DEMO_SECRET_KEY),
+        endpoint=base_url,
+        sources={"name": "--demo"},
+    )
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    if getattr(args, "demo", False):
+        return _run_demo()
+    try:
+        profile = resolve_from_args(args)
+    except NoProfileError as problem:
+        print(NO_PROFILE_HELP.format(reason=problem), file=sys.stderr, end="")
+        return 2
+    from cqtui.tui.app import CqtuiApp
+    from cqtui.tui.profile_source import ConfigProfiles
+
+    keymap = load_keymap(getattr(args, "config", None))
+    app = CqtuiApp(profile, profiles=ConfigProfiles(args), keymap=keymap)
+    return app.run() or 0
+
+
+def _run_demo() -> int:
+    """The emulator in this process on a free loopback port; no file is read or written."""
+    from cqtui.emulator.server import Emulator
+    from cqtui.tui.app import CqtuiApp
+
+    with Emulator() as emulator:
+        return CqtuiApp(demo_profile(emulator.base_url)).run() or 0

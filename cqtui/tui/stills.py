@@ -1,0 +1,107 @@
+"""Pictures that come out the same on every run, for screenshots/ and the snapshot tests.
+
+A frozen clock (times, ages and latency) and an emulator whose RequestIds and
+TraceIds count up instead of being random. Each scene drives the demo app to
+one screen.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from unittest import mock
+
+from textual.pilot import Pilot
+
+from cqtui.ci.client import CiClient, RetryPolicy
+from cqtui.emulator import server
+from cqtui.emulator.server import Emulator
+from cqtui.profiles.model import ResolvedProfile
+from cqtui.tui.app import CqtuiApp
+from cqtui.tui.clock import FrozenClock
+from cqtui.tui.launch import demo_profile
+
+# Two and a half hours after the demo data's newest times.
+FROZEN_NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone(timedelta(hours=8)))
+SIZES = ((80, 24), (120, 40))
+
+
+class StillsEmulator(Emulator):
+    def _new_request_id(self) -> str:
+        raw = f"{int(FROZEN_NOW.timestamp()):x}_0c0ffee0_7e57_{next(self._serial)}"
+        return base64.b64encode(raw.encode()).decode()
+
+
+def _counting_trace_ids() -> Callable[[], str]:
+    count = iter(range(1, 1_000_000))
+    return lambda: base64.b64encode(f"trace-{next(count):08d}".encode()).decode()
+
+
+@contextmanager
+def stills_emulator() -> Iterator[Emulator]:
+    # The emulator has no switch for stable TraceIds yet; this patch is the only one needed.
+    with mock.patch.object(server, "_trace_id", _counting_trace_ids()), StillsEmulator() as emulator:
+        yield emulator
+
+
+def quick_client(profile: ResolvedProfile) -> CiClient:
+    """No waiting between retries: a still of an error should not take seconds."""
+    return CiClient(profile.base_url, profile.credentials, retry=RetryPolicy(attempts=1))
+
+
+def stills_app(emulator: Emulator) -> CqtuiApp:
+    return CqtuiApp(demo_profile(emulator.base_url), clock=FrozenClock(FROZEN_NOW), client_factory=quick_client)
+
+
+async def settle(pilot: Pilot, timeout: float = 10.0) -> None:
+    """Wait until no fetch is in flight and the screen has caught up."""
+    app = pilot.app
+    waited = 0.0
+    while (app.listing.loading or app.workers) and waited < timeout:
+        await pilot.pause(0.02)
+        waited += 0.02
+    await pilot.pause()
+
+
+Scene = Callable[[Pilot, Emulator], Awaitable[None]]
+
+
+async def list_scene(pilot: Pilot, emulator: Emulator) -> None:
+    await settle(pilot)
+    await pilot.press("down", "down")
+
+
+async def detail_scene(pilot: Pilot, emulator: Emulator) -> None:
+    await list_scene(pilot, emulator)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def notify_scene(pilot: Pilot, emulator: Emulator) -> None:
+    await settle(pilot)
+    await pilot.press("down", "down", "down", "c")
+    await settle(pilot)
+
+
+async def error_scene(pilot: Pilot, emulator: Emulator) -> None:
+    await list_scene(pilot, emulator)
+    emulator.set_fault("signature_mismatch")
+    await pilot.press("r")
+    await settle(pilot)
+
+
+async def help_scene(pilot: Pilot, emulator: Emulator) -> None:
+    await list_scene(pilot, emulator)
+    await pilot.press("question_mark")
+    await settle(pilot)
+
+
+SCENES: dict[str, Scene] = {
+    "list": list_scene,
+    "detail": detail_scene,
+    "notify": notify_scene,
+    "error": error_scene,
+    "help": help_scene,
+}

@@ -1,0 +1,87 @@
+"""Shared helpers for the tests/test_tui_*.py pilot tests (not a test module itself)."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from cqtui.ci.client import CiClient, RetryPolicy, Timeouts
+from cqtui.ci.credentials import Credentials
+from cqtui.emulator.data import DEMO_BUCKET
+from cqtui.emulator.server import Emulator
+from cqtui.profiles.model import ResolvedProfile
+from cqtui.tui.app import CqtuiApp
+from cqtui.tui.stills import settle
+from cqtui.tui.widgets.error_panel import ErrorPanel
+from cqtui.tui.widgets.status_line import StatusLine
+
+SIZE = (80, 24)
+
+
+def fast_client(profile: ResolvedProfile) -> CiClient:
+    """Retries without real backoff, so a fault costs milliseconds."""
+    return CiClient(
+        profile.base_url,
+        profile.credentials,
+        retry=RetryPolicy(attempts=2, base_delay=0.005, max_delay=0.01),
+        timeouts=Timeouts(connect=2, read=5),
+    )
+
+
+def profile_for(emulator: Emulator, credentials: Credentials, name: str = "test", **fields) -> ResolvedProfile:
+    return ResolvedProfile(
+        name=name,
+        region="ap-guangzhou",
+        bucket=DEMO_BUCKET,
+        credentials=credentials,
+        endpoint=emulator.base_url,
+        **fields,
+    )
+
+
+def make_app(emulator: Emulator, credentials: Credentials, **options) -> CqtuiApp:
+    profile_fields = {key: options.pop(key) for key in ("page_size", "refresh_seconds") if key in options}
+    options.setdefault("client_factory", fast_client)
+    return CqtuiApp(profile_for(emulator, credentials, **profile_fields), **options)
+
+
+def status(app: CqtuiApp) -> str:
+    return app.screen.query_one(StatusLine).plain
+
+
+def error_text(app: CqtuiApp) -> str:
+    panel = app.screen.query_one(ErrorPanel)
+    return panel.render().plain if panel.display else ""
+
+
+def column(app: CqtuiApp, key: str) -> list[str]:
+    """The shown text of one column of the queue list, top to bottom."""
+    table = app.screen_stack[0].query_one(DataTable)
+    index = table.get_column_index(key)
+    cells = [table.get_cell_at((row, index)) for row in range(table.row_count)]
+    assert all(isinstance(cell, Text) for cell in cells), "cells must be Text, never markup strings"
+    return [cell.plain for cell in cells]
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+KEY_NAMES = {",": "comma", " ": "space"}
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type `text` key by key, as a user would."""
+    await pilot.press(*(KEY_NAMES.get(char, char) for char in text))
+
+
+def static_text(static: Static, width: int = 200) -> str:
+    """What a Static shows, as plain text (its content rendered by Rich, never as markup)."""
+    console = Console(width=width, record=True, color_system=None, file=io.StringIO())
+    console.print(static.content)
+    return console.export_text()
