@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from cqtui.ci.errors import ConfigError
 from cqtui.profiles.errors import NoProfileError
@@ -31,6 +32,11 @@ def config(tmp_path: Path) -> Path:
     folder.mkdir(mode=0o700)
     os.chmod(folder, 0o700)
     return folder / "config.toml"
+
+
+def with_command(path: Path, command: str, **extra: str) -> Path:
+    profile = {"secret_id": ID, "secret_key_command": command, "region": "ap-beijing", "bucket": "a-1", **extra}
+    return write(path, tomli_w.dumps({"profiles": {"p": profile}}))
 
 
 def write(path: Path, text: str) -> Path:
@@ -80,7 +86,8 @@ def test_named_profile_and_command_line_overrides(config: Path) -> None:
     )
     assert (profile.region, profile.bucket) == ("ap-beijing", "otherbucket-1250000000")
     assert profile.endpoint == "http://127.0.0.1:8765" and profile.refresh_seconds == 15
-    assert profile.sources | {} >= {"name": "--profile", "region": "--region", "bucket": "--bucket", "endpoint": "profile"}
+    expected = {"name": "--profile", "region": "--region", "bucket": "--bucket", "endpoint": "profile"}
+    assert {field: profile.sources[field] for field in expected} == expected
 
 
 def test_resolve_from_args_reads_config_and_overrides(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -187,7 +194,7 @@ def test_missing_field_says_how_to_supply_it(config: Path) -> None:
 
 def test_secret_key_command_output_is_used(config: Path) -> None:
     command = f"{PY} -c \"print('  CommandSecretKey000000000000009  ')\""
-    write(config, f'[profiles.p]\nsecret_id = "{ID}"\nsecret_key_command = \'{command}\'\nregion = "ap-beijing"\nbucket = "a-1"\n')
+    with_command(config, command)
     profile = resolve_profile(config, env=ENV)
     assert profile.credentials.secret_key == "CommandSecretKey000000000000009"
     assert profile.sources["secret_key"] == "secret_key_command"
@@ -195,19 +202,19 @@ def test_secret_key_command_output_is_used(config: Path) -> None:
 
 def test_profile_key_beats_command_and_command_beats_env(config: Path) -> None:
     failing = f"{PY} -c \"raise SystemExit(3)\""
-    write(config, f'[profiles.p]\nsecret_id = "{ID}"\nsecret_key = "{KEY}"\nsecret_key_command = \'{failing}\'\nregion = "ap-beijing"\nbucket = "a-1"\n')
+    with_command(config, failing, secret_key=KEY)
     assert resolve_profile(config, env=ENV).credentials.secret_key == KEY  # the command is never run
 
 
 def test_secret_key_command_failure_shows_its_stderr(config: Path) -> None:
     command = f"{PY} -c \"import sys; sys.stderr.write('gpg: decryption failed: No secret key'); print('LeakedStdout'); sys.exit(2)\""
-    write(config, f'[profiles.p]\nsecret_id = "{ID}"\nsecret_key_command = \'{command}\'\nregion = "ap-beijing"\nbucket = "a-1"\n')
+    with_command(config, command)
     with pytest.raises(ConfigError) as failure:
         resolve_profile(config, env={})
     message = str(failure.value)
     assert "gpg: decryption failed: No secret key" in message and "exit status 2" in message
     assert "LeakedStdout" not in message
-    assert failure.value.key == "profiles.p.secret_key_command" and failure.value.line == 3
+    assert failure.value.key == "profiles.p.secret_key_command" and failure.value.line == 3  # tomli-w keeps key order
 
 
 @pytest.mark.timeout(30)
@@ -228,3 +235,12 @@ def test_repr_of_a_resolved_profile_shows_no_secret(config: Path) -> None:
     profile = resolve_profile(config, env={})
     shown = repr(profile) + str(profile)
     assert KEY not in shown and "ProfileSessionToken" not in shown and ID not in shown
+
+
+def test_repr_of_a_selected_profile_shows_no_secret(config: Path) -> None:
+    from cqtui.profiles.resolve import select_profile
+    from cqtui.profiles.store import read_config
+
+    write(config, PROD)
+    selected = select_profile(read_config(config), "prod", config)
+    assert KEY not in repr(selected) and selected.how == "--profile"

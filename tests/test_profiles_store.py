@@ -232,3 +232,23 @@ d = 1
     assert tomltext.count_comment_lines(text) == 2
     assert tomltext.find_line(text, (), "d") == 7
     assert tomltext.find_line('[profiles."a.b"]\nregion = "r"\n', ("profiles", "a.b"), "region") == 2
+
+
+def test_shared_sticky_folder_gets_no_chmod_advice(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    put(shared / "config.toml", "")
+    for attempt in (
+        lambda: store.read_config(shared / "config.toml"),
+        lambda: store.edit_config(shared / "new.toml", lambda data: data.update(default_profile="a")),
+    ):
+        with pytest.raises(ConfigError) as refused:
+            attempt()
+        assert "shared folder" in str(refused.value) and "chmod" not in str(refused.value)
+    assert not (shared / "new.toml").exists()
+
+
+def test_repr_of_a_config_file_shows_no_secret(config: Path) -> None:
+    put(config, '[profiles.a]\nsecret_key = "ReprSecretKey000000000000000000001"\n')
+    assert "ReprSecretKey" not in repr(store.read_config(config))

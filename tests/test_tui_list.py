@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import Input
+
 from cqtui.emulator.data import demo_queues
 from cqtui.safetext import visible
 from cqtui.tui import formatting as fmt
@@ -121,7 +123,9 @@ async def test_lookup_by_queue_ids_reports_unknown_ones(emulator, emulator_crede
         await settle(pilot)
         await pilot.press("slash")
         await pilot.pause()
-        await type_text(pilot, f"{wanted[0]}, {wanted[1]},pnosuchqueue")
+        app.screen.query_one(Input).value = f"{wanted[0]}, {wanted[1]}"
+        await pilot.press("end")
+        await type_text(pilot, ",pnosuchqueue")
         await pilot.press("enter")
         await settle(pilot)
         assert emulator.requests[-1].params["queueIds"] == f"{wanted[0]},{wanted[1]},pnosuchqueue"

@@ -103,7 +103,7 @@ def parse_queue_page(
     """
     root = _parse_xml(body, http_status=http_status, request_id=request_id)
     if root.tag == "Error":
-        raise _error_from_xml(root, http_status=http_status, request_id=request_id, body=body)
+        raise _error_from_xml(root, http_status=http_status, request_id=request_id)
     if root.tag != "Response":
         raise ResponseFormatError(
             "UnexpectedXML",
@@ -128,14 +128,14 @@ def parse_queue_page(
     )
 
 
-def _error_from_xml(root: ET.Element, *, http_status: int, request_id: str, body: bytes) -> ServiceError:
+def _error_from_xml(root: ET.Element, *, http_status: int, request_id: str) -> ServiceError:
+    """A well-formed CI/COS error document: its fields say it all, so no excerpt."""
     return ServiceError(
         _text(root, "Code") or f"HTTP{http_status}",
         _text(root, "Message") or "the server gave no message",
         http_status=http_status,
         request_id=_text(root, "RequestId") or request_id,
         trace_id=_text(root, "TraceId"),
-        excerpt=excerpt(body),
     )
 
 
@@ -170,7 +170,7 @@ def parse_error(body: bytes, *, http_status: int, headers: Mapping[str, str], re
         except ResponseFormatError:
             root = None
         if root is not None and root.tag == "Error":
-            error = _error_from_xml(root, http_status=http_status, request_id=request_id, body=body)
+            error = _error_from_xml(root, http_status=http_status, request_id=request_id)
             error.trace_id = error.trace_id or trace_id
             error.server_date = server_date
             return error

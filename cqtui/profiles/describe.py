@@ -13,7 +13,7 @@ from cqtui.ci.credentials import mask
 from cqtui.ci.endpoint import default_endpoint
 from cqtui.profiles import document
 from cqtui.profiles.fields import PROFILE_FIELDS
-from cqtui.profiles.resolve import FROM_COMMAND, Choice, Selected, choose_values, Overrides
+from cqtui.profiles.resolve import ENVIRONMENT_PROFILE, FROM_COMMAND, Choice, Overrides, Selected, choose_values
 from cqtui.safetext import visible
 
 NOT_SET = "-"
@@ -97,7 +97,7 @@ def show_rows(selected: Selected, overrides: Overrides, env: Mapping[str, str]) 
         endpoint_text = _text(endpoint)
     secret_id = chosen.get("secret_id")
     rows = [
-        ShowRow("name", visible(selected.name or ""), selected.how),
+        ShowRow("name", visible(selected.name or ENVIRONMENT_PROFILE), selected.how),
         row("region", _text(region)),
         row("bucket", _text(bucket)),
         row("endpoint", endpoint_text),

@@ -10,6 +10,7 @@ paired with a profile's permanent key (the service would reject the pair).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -63,8 +64,8 @@ class Selected:
     """The profile picked from the file (None name when running from the environment only)."""
 
     name: str | None
-    table: Mapping[str, Any]
-    how: str  # "--profile", "default_profile", "only profile", "environment"
+    table: Mapping[str, Any] = dataclasses.field(repr=False)  # may hold secrets
+    how: str = ""  # "--profile", "default_profile", "only profile", "environment"
 
 
 def select_profile(config: ConfigFile | None, requested: str | None, path: Path) -> Selected:

@@ -56,8 +56,8 @@ class ConfigFile:
     """A parsed config file and the text it came from (for line numbers)."""
 
     path: Path
-    text: str
-    data: dict[str, Any] = field(repr=False)  # may hold secrets
+    text: str = field(repr=False)  # both may hold secrets
+    data: dict[str, Any] = field(repr=False)
 
     def line_of(self, table: tuple[str, ...], key: str | None = None) -> int | None:
         return tomltext.find_line(self.text, table, key)
@@ -76,7 +76,15 @@ def check_private(path: Path) -> None:
     """Refuse a config file, or its folder, that group or others can use."""
     real = Path(os.path.realpath(path))
     folder = real.parent
-    folder_mode = os.stat(folder).st_mode
+    folder_stat = os.stat(folder)
+    folder_mode = folder_stat.st_mode
+    if _group_or_other_bits(folder_mode) and (folder_mode & stat.S_ISVTX or folder_stat.st_uid != os.getuid()):
+        # /tmp and the like: chmod would be the wrong advice.
+        raise ConfigError(
+            f"is in a shared folder ({shown(folder)}, mode {stat.S_IMODE(folder_mode):04o}); "
+            "keep the config in a folder of your own with mode 700",
+            path=shown(path),
+        )
     if _group_or_other_bits(folder_mode):
         raise ConfigError(
             f"folder {shown(folder)} is accessible by group or others "

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from cqtui.ci.credentials import Credentials
 from cqtui.profiles.errors import NoProfileError
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.profiles.resolve import resolve_from_args
 from cqtui.profiles.store import load_keymap
+
+if TYPE_CHECKING:
+    from cqtui.tui.app import CqtuiApp
 
 DEMO_REGION = "ap-guangzhou"
 
@@ -46,16 +50,20 @@ def run_tui(args: argparse.Namespace) -> int:
     if getattr(args, "demo", False):
         return _run_demo()
     try:
-        profile = resolve_from_args(args)
+        app = app_for(args)
     except NoProfileError as problem:
         print(NO_PROFILE_HELP.format(reason=problem), file=sys.stderr, end="")
         return 2
+    return app.run() or 0
+
+
+def app_for(args: argparse.Namespace) -> CqtuiApp:
+    """The app for a parsed command line; ConfigError (NoProfileError too) when it has no usable profile."""
+    profile = resolve_from_args(args)
     from cqtui.tui.app import CqtuiApp
     from cqtui.tui.profile_source import ConfigProfiles
 
-    keymap = load_keymap(getattr(args, "config", None))
-    app = CqtuiApp(profile, profiles=ConfigProfiles(args), keymap=keymap)
-    return app.run() or 0
+    return CqtuiApp(profile, profiles=ConfigProfiles(args), keymap=load_keymap(getattr(args, "config", None)))
 
 
 def _run_demo() -> int:

@@ -92,10 +92,10 @@ class _Parser:
             if _strip_comment(rest):
                 result[key] = self.scalar(rest, line.number)
             else:
-                result[key] = self.nested(indent, line.number)
+                result[key] = self.nested(indent)
         return result
 
-    def nested(self, parent_indent: int, number: int) -> Any:
+    def nested(self, parent_indent: int) -> Any:
         """The value of `key:` with nothing after it: an indented block, a level list, or empty."""
         if self.index < len(self.lines):
             following = self.lines[self.index]
@@ -116,7 +116,7 @@ class _Parser:
             content = line.text[1:].lstrip(" ")
             if not content or content.startswith("#"):
                 self.index += 1
-                items.append(self.nested(indent, line.number))
+                items.append(self.nested(indent))
                 continue
             if _KEY.match(content):
                 # `- key: value` opens a mapping whose keys line up with `key`.

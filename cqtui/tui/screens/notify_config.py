@@ -10,7 +10,6 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from cqtui.ci.models import Queue
-from cqtui.safetext import visible
 from cqtui.tui import formatting as fmt
 from cqtui.tui.listing import Listing
 from cqtui.tui.screens.base import SubScreen
@@ -23,7 +22,7 @@ class NotifyConfigScreen(SubScreen):
         self.queue = queue
 
     def heading(self) -> str:
-        return f"NotifyConfig · {fmt.short_queue_id(self.queue.queue_id)} · {visible(self.queue.name)}"
+        return f"NotifyConfig of {fmt.text_or_dash(self.queue.name)}"
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="notify-scroll", can_focus=True):

@@ -11,10 +11,10 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from cqtui.ci.models import ListQuery, Queue
-from cqtui.safetext import visible
 from cqtui.tui import formatting as fmt
 from cqtui.tui.listing import Listing, state_label
 from cqtui.tui.screens.base import SubScreen
+from cqtui.tui.widgets.context_bar import ContextBar
 from cqtui.tui.widgets.field_table import field_table
 
 
@@ -36,7 +36,7 @@ class QueueDetailScreen(SubScreen):
         self._gone = False
 
     def heading(self) -> str:
-        return f"Queue {fmt.short_queue_id(self.queue.queue_id)} · {visible(self.queue.name)}"
+        return f"Queue {fmt.text_or_dash(self.queue.name)}"
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="detail-scroll", can_focus=True):
@@ -91,6 +91,7 @@ class QueueDetailScreen(SubScreen):
         if self._gone:
             parts.insert(0, Text("This queue is no longer on this page; showing what was last seen.\n", style="bold"))
         self.query_one("#detail-body", Static).update(Group(*parts))
+        self.query_one(ContextBar).set_title(self.heading())
 
     def raw_xml(self) -> tuple[str, str] | None:
         return f"Raw XML · queue {fmt.short_queue_id(self.queue.queue_id)}", self.queue.raw_xml

@@ -123,9 +123,6 @@ class QueueListScreen(CqtuiScreen):
         super().on_screen_resume()
         self.app.resume_auto_refresh()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.refresh_bindings()
-
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         # A click on the highlighted row: the mouse way to open it.
         self.action_open_detail()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import ScrollableContainer
+from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -16,10 +16,13 @@ from cqtui.tui.screens.base import SubScreen
 
 
 def literal_lines(text: str) -> Text:
-    """`text` split on newlines only; every other control character shown as an escape."""
+    """`text` split on newlines only; every other control character shown as an escape.
+
+    Long lines wrap (bodies often come as one line): wrapping adds no character.
+    """
     if not text:
         return Text("(the answer had nothing to show here)", style="dim")
-    return Text("\n".join(visible(line) for line in text.split("\n")), no_wrap=True)
+    return Text("\n".join(visible(line) for line in text.split("\n")), overflow="fold")
 
 
 class RawXmlScreen(SubScreen):
@@ -33,7 +36,7 @@ class RawXmlScreen(SubScreen):
         return self._title
 
     def compose_body(self) -> ComposeResult:
-        with ScrollableContainer(id="raw-scroll", can_focus=True):
+        with VerticalScroll(id="raw-scroll", can_focus=True):
             yield Static(literal_lines(self._text), id="raw-body")
 
     def main_widget(self) -> Widget:

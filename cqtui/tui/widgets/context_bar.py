@@ -8,6 +8,9 @@ from textual.widget import Widget
 from cqtui.safetext import visible
 
 
+TITLE_ROOM = 24
+
+
 class ContextBar(Widget):
     """Screen title on the left, `profile · region · bucket` on the right (the title gives way first)."""
 
@@ -22,17 +25,13 @@ class ContextBar(Widget):
     def render(self) -> Text:
         profile = self.app.profile
         where = Text.assemble(
-            ("profile ", "dim"),
-            visible(profile.name),
-            (" · ", "dim"),
-            visible(profile.region),
-            (" · ", "dim"),
-            visible(profile.bucket),
+            visible(profile.name), (" · ", "dim"), visible(profile.region), (" · ", "dim"), visible(profile.bucket)
         )
-        width = self.size.width
-        room = max(0, width - where.cell_len - 2)
         title = Text(visible(self._title), style="bold")
-        title.truncate(room, overflow="ellipsis")
+        width = self.content_size.width
+        # The "profile" label is the first thing to go when the title needs the room.
+        if width - where.cell_len - len("profile ") - 2 >= min(title.cell_len, TITLE_ROOM):
+            where = Text.assemble(("profile ", "dim"), where)
+        title.truncate(max(0, width - where.cell_len - 2), overflow="ellipsis")
         gap = max(1, width - title.cell_len - where.cell_len)
-        line = Text.assemble(title, " " * gap, where, no_wrap=True, overflow="ellipsis")
-        return line
+        return Text.assemble(title, " " * gap, where, no_wrap=True, overflow="ellipsis")

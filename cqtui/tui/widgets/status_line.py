@@ -38,9 +38,9 @@ def _status(listing: Listing, auto_seconds: int, spinner_frame: int, *, compact:
         page = f"{SPINNER[spinner_frame % len(SPINNER)]} {page} loading…"
     parts: list[Text] = [Text(page, style="bold")]
     total = listing.total_count
-    parts.append(Text(f"{total if total is not None else '?'} queues"))
+    parts.append(Text("? queues" if total is None else f"{total} queue" if total == 1 else f"{total} queues"))
     if compact:
-        filters = "all states" if wanted.state is None else wanted.state
+        filters = "all states" if wanted.state is None else f"{wanted.state} only"
     else:
         filters = f"state {state_label(wanted.state)}"
     if wanted.queue_ids:

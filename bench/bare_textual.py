@@ -1,0 +1,35 @@
+"""The peer for "time to first data": a bare Textual app with one DataTable of ten rows.
+
+Run as a script; prints `FIRST_PAINT <time.perf_counter()>` once the table has been
+painted, then exits. perf_counter is CLOCK_MONOTONIC on Linux, so the parent can
+subtract the moment it started this process.
+"""
+
+import time
+
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+
+SIZE = (120, 40)
+COLUMNS = ("QueueId", "Name", "State", "MaxSize", "MaxConc", "Callback", "Updated")
+ROW = ("p0123456789abcdef0123456789abcdef", "queue", "Active", "10000", "10", "On Url", "2026-01-01 09:30")
+
+
+class BareTable(App[None]):
+    def compose(self) -> ComposeResult:
+        yield DataTable()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(*COLUMNS)
+        for number in range(10):
+            table.add_row(*ROW, key=str(number))
+        self.call_after_refresh(self.painted)
+
+    def painted(self) -> None:
+        print(f"FIRST_PAINT {time.perf_counter()!r}", flush=True)
+        self.exit()
+
+
+if __name__ == "__main__":
+    BareTable().run(headless=True, size=SIZE)
