@@ -1,16 +1,16 @@
-"""Runs cqtui's TUI headless and times it from the inside; one JSON line (or one stamp) on stdout.
+"""Runs cqtui's TUI headless and times it from the inside; prints one stamp or one JSON line.
 
-Modes (the emulator runs in another process; its URL is the first argument after the mode):
-  first-data URL            `cqtui` through its real entry point (cqtui.cli.main); prints
-                            `FIRST_DATA <perf_counter>` once the first page of queues is drawn, then exits.
-  flips URL SIZE COUNT      key `n` COUNT times at page size SIZE; each flip is timed from the key
-                            event to the refresh that drew the new rows, then the same request is
-                            made by a bare CiClient; RSS is sampled after every flip.
-  keys URL COUNT            COUNT keys (n, down, up, ?, escape) pressed while a slow fetch is in flight,
-                            each timed from the key event to the refresh that showed its effect.
+Modes (the emulator runs in another process; URL is its address):
+  first-data URL BUCKET   `cqtui` through its real entry point (cqtui.cli.main); prints
+                          `FIRST_DATA <perf_counter>` once the first page of queues is drawn, then exits.
+  flips URL SIZE COUNT    key `n` COUNT times at page size SIZE; each flip is timed from the key
+                          event to the update that drew the new rows; after each, the same request
+                          is made by a bare CiClient, and the RSS is sampled.
+  keys URL COUNT          COUNT keys (n, down, up, ?, escape) pressed while a slow fetch is in
+                          flight, each timed from the key event to the update that showed its effect.
 
-The hooks wrap the app from outside (a subclass swapped in when cqtui.tui.app is imported);
-cqtui itself has no benchmark code.
+"Drawn" is defined in painting.py. The hooks wrap the app from outside (a subclass swapped in
+when cqtui.tui.app is imported): cqtui itself carries no benchmark code.
 """
 
 from __future__ import annotations
@@ -22,15 +22,19 @@ import sys
 import time
 from pathlib import Path
 
+from painting import TerminalPaint, rows_ready
+
 SIZE = (120, 40)
 
 
 def probe_class(base: type) -> type:
-    """CqtuiApp plus two marks: when a new page was drawn, when a key's effect was drawn."""
+    """CqtuiApp that notes when a new page was drawn and when a key's effect was drawn."""
     import asyncio
 
-    class ProbeApp(base):  # type: ignore[misc, valid-type]
-        # Textual finds CSS_PATH next to the file defining the class: point it back at cqtui's.
+    from cqtui.tui.widgets.queue_table import QueueTable
+
+    class ProbeApp(TerminalPaint, base):  # type: ignore[misc, valid-type]
+        # Textual looks for CSS_PATH next to the file defining the class: point it back at cqtui's.
         CSS_PATH = str(Path(inspect.getfile(base)).parent / base.CSS_PATH)
 
         def __init__(self, *args, **kwargs) -> None:
@@ -40,30 +44,44 @@ def probe_class(base: type) -> type:
             self.key_drawn = asyncio.Event()
             self.key_drawn_at = 0.0
             self.watch_keys = False
+            self._awaited_page = None
+            self._key_done = False
             shown = self._set_listing
 
-            def set_listing(listing) -> None:  # the app's one way to show a new answer
-                new_page = listing.page is not None and listing.page is not self.listing.page
+            def set_listing(listing) -> None:  # every new answer reaches the screens through here
+                if listing.page is not None and listing.page is not self.listing.page:
+                    self._awaited_page = listing.page
                 shown(listing)
-                if new_page:
-                    self.call_after_refresh(self._mark_page)
 
             self._set_listing = set_listing
 
-        def _mark_page(self) -> None:
-            self.page_drawn_at = time.perf_counter()
-            self.page_drawn.set()
+        def painted(self, at: float) -> None:
+            page = self._awaited_page
+            if page is not None and self._page_shown(page):
+                self._awaited_page = None
+                self.page_drawn_at = at
+                self.page_drawn.set()
+                self.first_data(at)
+            if self._key_done:
+                self._key_done = False
+                self.key_drawn_at = at
+                self.key_drawn.set()
+
+        def _page_shown(self, page) -> bool:
+            table = self.screen_stack[0].query_one(QueueTable)
+            shown = table.queues
+            same = len(shown) == len(page.queues) and all(a is b for a, b in zip(shown, page.queues))
+            return same and rows_ready(table, len(shown))
+
+        def first_data(self, at: float) -> None:
+            """The first page was drawn (first-data mode exits here)."""
 
         async def run_action(self, *args, **kwargs) -> bool:
-            # Every key binding ends here; its effect is on screen after the next refresh.
+            # Every key binding ends here; the next update is the one that shows its effect.
             handled = await super().run_action(*args, **kwargs)
             if self.watch_keys:
-                self.call_after_refresh(self._mark_key)
+                self._key_done = True
             return handled
-
-        def _mark_key(self) -> None:
-            self.key_drawn_at = time.perf_counter()
-            self.key_drawn.set()
 
     return ProbeApp
 
@@ -72,7 +90,7 @@ def probe_class(base: type) -> type:
 
 
 class _SwapAppOnImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """When cqtui.tui.app is imported (whenever cqtui decides to), replace CqtuiApp with the probe."""
+    """Whenever cqtui imports cqtui.tui.app, replace its CqtuiApp with the probe."""
 
     NAME = "cqtui.tui.app"
 
@@ -95,8 +113,8 @@ class _SwapAppOnImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 def first_data_class(probe: type) -> type:
     class FirstData(probe):  # type: ignore[misc, valid-type]
-        def _mark_page(self) -> None:
-            print(f"FIRST_DATA {time.perf_counter()!r}", flush=True)
+        def first_data(self, at: float) -> None:
+            print(f"FIRST_DATA {at!r}", flush=True)
             self.exit(0)
 
         def run(self, **kwargs):
@@ -133,13 +151,13 @@ def _rss_kib() -> int:
     return 0
 
 
-KEYS = {"n": "n", "down": None, "up": None, "question_mark": "?", "escape": "\x1b"}
+KEY_CHARACTERS = {"n": "n", "down": None, "up": None, "question_mark": "?", "escape": "\x1b"}
 
 
 def _key(name: str):
     from textual import events
 
-    return events.Key(name, KEYS[name])
+    return events.Key(name, KEY_CHARACTERS[name])
 
 
 async def flips(url: str, page_size: int, count: int) -> dict:
@@ -163,21 +181,21 @@ async def flips(url: str, page_size: int, count: int) -> dict:
             await asyncio.wait_for(app.page_drawn.wait(), 60)
             flip_s.append(app.page_drawn_at - started)
             await pilot.pause()
-            # The same request with the client alone, with the app idle meanwhile.
+            # The same request with the client alone, the app idle meanwhile.
             started = time.perf_counter()
             page = await bare.list_queues(app.listing.loaded_query)
             bare_s.append(time.perf_counter() - started)
-            if [queue.queue_id for queue in page.queues] != [queue.queue_id for queue in app.screen.query_one("QueueTable").queues]:
-                raise AssertionError("the table does not show the page the bare client got")
+            if [queue.queue_id for queue in page.queues] != [queue.queue_id for queue in app.listing.page.queues]:
+                raise AssertionError("the bare client got another page than the one drawn")
             rss_kib.append(_rss_kib())
-        pages = app.listing.loaded_query.page_number
-    return {"flip_s": flip_s, "bare_s": bare_s, "rss_kib": rss_kib, "last_page": pages}
+        last_page = app.listing.loaded_query.page_number
+    return {"flip_s": flip_s, "bare_s": bare_s, "rss_kib": rss_kib, "last_page": last_page}
 
 
 KEY_CYCLE = ("n", "down", "down", "up", "question_mark", "escape", "up")
 
 
-async def keys(url: str, count: int, spacing: float = 0.04) -> dict:
+async def keys(url: str, count: int, spacing: float = 0.03) -> dict:
     import asyncio
 
     from cqtui.tui.app import CqtuiApp
@@ -190,12 +208,10 @@ async def keys(url: str, count: int, spacing: float = 0.04) -> dict:
         await pilot.pause()
         app.watch_keys = True
         while len(key_s) < count:
-            for name in KEY_CYCLE:
-                if len(key_s) == count:
-                    break
-                if name != "n" and not app.listing.loading:
-                    raise AssertionError("the fetch ended: the emulator latency is too short for this run")
+            for name in KEY_CYCLE[: count - len(key_s)]:
                 await asyncio.sleep(spacing)
+                if name != "n" and not app.listing.loading:
+                    raise AssertionError("no fetch in flight: the emulator latency is too short for this run")
                 app.key_drawn.clear()
                 started = time.perf_counter()
                 app.post_message(_key(name))

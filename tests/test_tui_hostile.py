@@ -9,7 +9,6 @@ from cqtui.safetext import visible
 from cqtui.tui.screens.notify_config import NotifyConfigScreen
 from cqtui.tui.screens.queue_detail import QueueDetailScreen
 from cqtui.tui.screens.queue_list import QueueListScreen
-from cqtui.tui.screens.raw_xml import RawXmlScreen
 from cqtui.tui.widgets.queue_table import QueueTable
 from tui_helpers import column, make_app, press, settle, static_text
 

@@ -303,3 +303,17 @@ async def test_switch_profile_reloads_with_the_new_profile(emulator, emulator_cr
         assert emulator.requests[-1].params == {"pageNumber": "1", "pageSize": "20"}
         assert len(column(app, "name")) == 20
         assert "second" in app.screen.query_one("#context").render().plain
+
+
+async def test_resizing_relayouts_and_keeps_the_cursor(emulator, emulator_credentials):
+    app = make_app(emulator, emulator_credentials)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down")
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert column(app, "id")[3] == DEMO[3].queue_id
+        assert app.screen.query_one(QueueTable).cursor_row == 3
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert column(app, "id")[3] == fmt.short_queue_id(DEMO[3].queue_id)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from cqtui.ci.errors import CqtuiError
-from cqtui.ci.models import ListQuery, QueuePage
+from cqtui.ci.models import ListQuery, Queue, QueuePage
 
 PAGE_SIZES = (10, 20, 50, 100)
 STATE_FILTERS: tuple[str | None, ...] = (None, "Active", "Paused")
@@ -40,6 +40,13 @@ def with_page_size(query: ListQuery, size: int) -> ListQuery:
     """The page of the new size that still holds the first queue shown now."""
     first_index = (query.page_number - 1) * query.page_size
     return replace(query, page_size=size, page_number=first_index // size + 1)
+
+
+def find_queue(page: QueuePage, queue_id: str) -> Queue | None:
+    """The queue with `queue_id` on `page` (None for an empty id: it identifies nothing)."""
+    if not queue_id:
+        return None
+    return next((queue for queue in page.queues if queue.queue_id == queue_id), None)
 
 
 def same_listing(a: ListQuery, b: ListQuery) -> bool:

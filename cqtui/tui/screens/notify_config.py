@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from cqtui.ci.models import Queue
 from cqtui.tui import formatting as fmt
-from cqtui.tui.listing import Listing
+from cqtui.tui.listing import Listing, find_queue
 from cqtui.tui.screens.base import SubScreen
 from cqtui.tui.widgets.field_table import field_table
 
@@ -39,7 +39,7 @@ class NotifyConfigScreen(SubScreen):
         # A refresh elsewhere may bring a newer copy of this queue.
         if listing.page is None:
             return
-        match = next((q for q in listing.page.queues if q.queue_id == self.queue.queue_id and q.queue_id), None)
+        match = find_queue(listing.page, self.queue.queue_id)
         if match is not None and match != self.queue:
             self.queue = match
             self._draw()

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from cqtui.ci.models import ListQuery, Queue
 from cqtui.tui import formatting as fmt
-from cqtui.tui.listing import Listing, state_label
+from cqtui.tui.listing import Listing, find_queue, state_label
 from cqtui.tui.screens.base import SubScreen
 from cqtui.tui.widgets.context_bar import ContextBar
 from cqtui.tui.widgets.field_table import field_table
@@ -57,7 +57,7 @@ class QueueDetailScreen(SubScreen):
         self._request_id = page.request_id
         self._fetched_at = listing.fetched_at
         self._pages = listing.total_pages
-        match = next((queue for queue in page.queues if queue.queue_id == self.queue.queue_id), None)
+        match = find_queue(page, self.queue.queue_id)
         self._gone = match is None
         if match is not None:
             self.queue = match

@@ -28,7 +28,8 @@ def error_lines(error: CqtuiError) -> list[Text]:
         lines = [
             Text.assemble(("✖ ", "bold"), (visible(error.code) or "Error", "bold"), f" · {status}"),
             _field("Message", error.message),
-            Text.assemble(_field("RequestId", error.request_id), "   ", _field("TraceId", error.trace_id)),
+            _field("RequestId", error.request_id),
+            _field("TraceId", error.trace_id),
         ]
         # The server's time matters only for clock skew, and the hint says it there.
         if isinstance(error, ResponseFormatError) and error.excerpt:

@@ -88,7 +88,7 @@ class StatusLine(Widget):
 
     @property
     def plain(self) -> str:
-        """What the line says, for tests and screen readers."""
+        """What the line says, as plain text."""
         return self.render().plain
 
     def render(self) -> Text:
