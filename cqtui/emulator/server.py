@@ -66,7 +66,9 @@ class Emulator:
     `denied_secret_ids` may be changed while it runs. `secrets` maps every
     accepted SecretId to its SecretKey. With `token` set, requests must carry it
     in a signed x-ci-security-token (or x-cos-security-token): missing ->
-    403 AccessDenied, different -> 403 ExpiredToken.
+    403 AccessDenied, different -> 403 ExpiredToken. `stable_ids` makes
+    RequestIds and TraceIds count up instead of being random, for pictures that
+    come out the same on every run.
     """
 
     def __init__(
@@ -81,6 +83,7 @@ class Emulator:
         port: int = 0,
         token: str = "",
         denied_secret_ids: Iterable[str] = (),
+        stable_ids: bool = False,
     ) -> None:
         self.secrets: dict[str, str] = {secret_id: secret_key}
         self.token = token
@@ -99,6 +102,8 @@ class Emulator:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._serial = itertools.count(1)
+        self._trace_serial = itertools.count(1)
+        self.stable_ids = stable_ids
 
     # ---- data and faults ---------------------------------------------------
 
@@ -201,12 +206,15 @@ class Emulator:
 
     def _new_request_id(self) -> str:
         # Same look as CI's: base64 of `<hex time>_<hex>_<hex>_<serial>`.
-        raw = f"{int(self.now()):x}_{os.urandom(4).hex()}_{os.getpid() & 0xFFFF:x}_{next(self._serial)}"
+        if self.stable_ids:
+            raw = f"6955f140_0c0ffee0_7e57_{next(self._serial)}"
+        else:
+            raw = f"{int(self.now()):x}_{os.urandom(4).hex()}_{os.getpid() & 0xFFFF:x}_{next(self._serial)}"
         return base64.b64encode(raw.encode()).decode()
 
-
-def _trace_id() -> str:
-    return base64.b64encode(os.urandom(24).hex().encode()).decode()
+    def _new_trace_id(self) -> str:
+        raw = f"trace-{next(self._trace_serial):08d}" if self.stable_ids else os.urandom(24).hex()
+        return base64.b64encode(raw.encode()).decode()
 
 
 class _Server(ThreadingHTTPServer):
@@ -257,7 +265,7 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Requests the base class refuses (bad request line, HEAD…) still get a CI-shaped answer."""
         self._request_id = self.server.emulator._new_request_id()
-        self._trace_id = _trace_id()
+        self._trace_id = self.server.emulator._new_trace_id()
         self.close_connection = True
         ci_code = {400: "BadRequest", 501: "MethodNotAllowed"}.get(code, "InvalidRequest")
         # The library's message may quote the raw request line: use the fixed reason instead.
@@ -276,7 +284,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         emulator = self.server.emulator
         self._request_id = emulator._new_request_id()
-        self._trace_id = _trace_id()
+        self._trace_id = emulator._new_trace_id()
         self._answered = False
         try:
             self._serve(emulator)

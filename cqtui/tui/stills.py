@@ -7,16 +7,13 @@ one screen.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from unittest import mock
 
 from textual.pilot import Pilot
 
 from cqtui.ci.client import CiClient, RetryPolicy
-from cqtui.emulator import server
 from cqtui.emulator.server import Emulator
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.tui.app import CqtuiApp
@@ -28,21 +25,9 @@ FROZEN_NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone(timedelta(hours=8)))
 SIZES = ((80, 24), (120, 40))
 
 
-class StillsEmulator(Emulator):
-    def _new_request_id(self) -> str:
-        raw = f"{int(FROZEN_NOW.timestamp()):x}_0c0ffee0_7e57_{next(self._serial)}"
-        return base64.b64encode(raw.encode()).decode()
-
-
-def _counting_trace_ids() -> Callable[[], str]:
-    count = iter(range(1, 1_000_000))
-    return lambda: base64.b64encode(f"trace-{next(count):08d}".encode()).decode()
-
-
 @contextmanager
 def stills_emulator() -> Iterator[Emulator]:
-    # The emulator has no switch for stable TraceIds yet; this patch is the only one needed.
-    with mock.patch.object(server, "_trace_id", _counting_trace_ids()), StillsEmulator() as emulator:
+    with Emulator(stable_ids=True) as emulator:
         yield emulator
 
 
