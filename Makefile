@@ -23,5 +23,10 @@ test: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python -m screenshots.make
 
+# The official SDK (the peer) comes with the `bench` extra; the run takes a few minutes.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.run --readme
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -63,12 +63,16 @@ class EmulatorProcess:
 
 @dataclass(frozen=True)
 class Run:
-    seconds: float  # process start to exit
+    started: float  # perf_counter just before the fork
+    seconds: float  # from then until the exit was reaped
     peak_rss_mib: float
     stdout: str
+    stderr: str
 
 
-def timed_run(args: list[str], *, env: dict[str, str] | None = None, keep_stdout: bool = False) -> Run:
+def timed_run(
+    args: list[str], *, env: dict[str, str] | None = None, keep_stdout: bool = False, keep_stderr: bool = False
+) -> Run:
     """Run to completion: wall time from just before the fork until the exit is reaped, and the
     child's own peak RSS (wait4 reports this child alone; RUSAGE_CHILDREN would mix in earlier ones)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -79,8 +83,9 @@ def timed_run(args: list[str], *, env: dict[str, str] | None = None, keep_stdout
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            err.seek(0)
-            raise RuntimeError(f"{' '.join(args)} exited {process.returncode}: {err.read()[-600:].decode(errors='replace')}")
         out.seek(0)
-        return Run(elapsed, usage.ru_maxrss / 1024, out.read().decode(errors="replace"))
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+        if process.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} exited {process.returncode}: {stderr[-800:]}")
+        return Run(started, elapsed, usage.ru_maxrss / 1024, stdout, stderr if keep_stderr else "")

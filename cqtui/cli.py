@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 
@@ -20,15 +21,36 @@ def _global_options() -> argparse.ArgumentParser:
     common.add_argument("--region", help="override the profile's region")
     common.add_argument("--bucket", help="override the profile's bucket (BucketName-APPID)")
     common.add_argument("--endpoint", metavar="URL", help="override the endpoint (https://…; http:// only to loopback)")
+    common.add_argument(
+        "--timeout", type=_seconds, metavar="SECONDS", help="wait at most this long for the service to answer (default 15)"
+    )
     return common
 
 
-GLOBAL_DEFAULTS = {"profile": None, "config": None, "region": None, "bucket": None, "endpoint": None}
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 3600:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"{text} must be more than 0 and at most 3600 seconds")
+    return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from cqtui.commands import emulator, profiles, queues
+GLOBAL_DEFAULTS = {"profile": None, "config": None, "region": None, "bucket": None, "endpoint": None, "timeout": None}
 
+
+# Sub-commands: cqtui.commands.<name>, each with register(commands, common).
+COMMANDS = ("queues", "profiles", "emulator")
+ALL = None
+
+
+def build_parser(only: str | None = ALL) -> argparse.ArgumentParser:
+    """The parser with every sub-command, or with only `only` ("" for none) loaded.
+
+    The others are registered as bare names, so a run that does not use them never
+    imports their modules: `cqtui` and `cqtui queues` skip the profile editor (~40 ms).
+    """
     common = _global_options()
     parser = argparse.ArgumentParser(
         prog="cqtui",
@@ -38,13 +60,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cqtui {__version__}")
     parser.add_argument("--demo", action="store_true", help="run the TUI against the built-in emulator (no config, no credentials)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (queues, profiles, emulator):
-        module.register(commands, common)
+    for name in COMMANDS:
+        if only is ALL or name == only:
+            importlib.import_module(f"cqtui.commands.{name}").register(commands, common)
+        else:
+            commands.add_parser(name, add_help=False)
     return parser
 
 
+def _likely_command(argv: list[str]) -> str | None:
+    """The sub-command `argv` seems to name ("" for none), or ALL when help is asked for."""
+    if "-h" in argv or "--help" in argv:
+        return ALL
+    return next((token for token in argv if token in COMMANDS), "")
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = None
+    likely = _likely_command(argv)
+    if likely is not ALL:
+        guessed, extra = build_parser(likely).parse_known_args(argv)
+        if (guessed.command or "") == likely and not extra:
+            args = guessed
+    if args is None:  # a wrong guess (a profile named `queues`…) or an error: the full parser decides
+        args = build_parser().parse_args(argv)
     for name, value in GLOBAL_DEFAULTS.items():
         if not hasattr(args, name):
             setattr(args, name, value)

@@ -177,7 +177,7 @@ def test_crash_before_rename_leaves_the_old_file_and_no_temp_file(config: Path, 
         raise OSError("simulated crash between write and rename")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError, match="simulated crash"):
+    with pytest.raises(ConfigError, match="simulated crash"):
         store.edit_config(config, lambda data: document.add_profile(data, "b", {"region": "ap-shanghai"}))
     assert config.read_bytes() == before
     assert sorted(p.name for p in config.parent.iterdir()) == ["config.toml", "config.toml.lock"]

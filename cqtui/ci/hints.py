@@ -28,6 +28,15 @@ _BY_CODE = {
     "SlowDown": "The service is throttling requests. This is transient: retry in a moment.",
     "InvalidArgument": "The service rejected a request parameter (page size, state or a queue id).",
     "BadRequest": "The service rejected a request parameter (page size, state or a queue id).",
+    # cqtui's own codes for a listing that does not add up (`cqtui queues --all`).
+    "TooManyQueues": (
+        "The server claims more queues than --all will page through: a proxy or a server fault. "
+        "List one page at a time with --page, or narrow with --state or --queue-ids."
+    ),
+    "RepeatedPage": (
+        "The server sent queues it had already sent, as if it ignored the page number: a proxy or a "
+        "server fault. List one page at a time with --page."
+    ),
 }
 
 
@@ -40,6 +49,11 @@ def _skew_hint(error: ServiceError) -> str:
 
 def _transport_hint(error: TransportError) -> str:
     kind = error.kind.lower()
+    if kind == "tlserror":
+        return (
+            "The server's TLS certificate was not accepted (self-signed, expired or for another host): "
+            "a TLS-intercepting proxy or a wrong endpoint. cqtui always verifies certificates."
+        )
     if "timeout" in kind:
         return "The service did not answer in time. Check the network or proxy, then retry."
     if kind in ("readerror", "protocolerror"):

@@ -19,6 +19,9 @@ from cqtui.ci.models import NotifyConfig, Queue, QueuePage
 from cqtui.safetext import visible
 
 EXCERPT_CHARS = 200
+# What the API sends: ASCII digits. int() alone would also take "١٢", "１２" and "1_000".
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_ASCII_SPACE = " \t\r\n"
 
 _NOTIFY_FIELDS = {
     "url": "Url",
@@ -51,8 +54,8 @@ def _parse_xml(body: bytes, *, http_status: int, request_id: str) -> ET.Element:
         return fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as error:
         raise refuse("UnsafeXML", f"refused XML with a DTD or entity declaration ({type(error).__name__})") from None
-    except (ET.ParseError, ValueError) as error:
-        raise refuse("MalformedXML", f"the body is not well-formed XML ({error})") from None
+    except (ET.ParseError, ValueError, LookupError) as error:  # LookupError: an encoding Python lacks
+        raise refuse("MalformedXML", f"the body is not well-formed XML ({visible(str(error)[:100])})") from None
 
 
 def _text(element: ET.Element, tag: str) -> str:
@@ -63,11 +66,14 @@ def _integer(element: ET.Element, tag: str, where: str, problems: list[str]) -> 
     raw = element.findtext(tag)
     if raw is None or not raw.strip():
         return None
-    try:
-        return int(raw.strip())
-    except ValueError:
-        problems.append(f"{where} {tag}: {visible(raw[:40])!r} is not an integer")
-        return None
+    digits = raw.strip(_ASCII_SPACE)
+    if _INTEGER.fullmatch(digits):
+        try:
+            return int(digits)
+        except ValueError:  # more digits than int() accepts
+            pass
+    problems.append(f"{where} {tag}: {visible(raw[:40])!r} is not an integer")
+    return None
 
 
 def _notify_config(element: ET.Element | None) -> NotifyConfig | None:
@@ -101,6 +107,15 @@ def parse_queue_page(
 
     `keep_raw=False` skips re-serialising each queue's XML (the CLI doesn't show it).
     """
+    if _looks_like_html(body):
+        title = _html_title(body)
+        raise ResponseFormatError(
+            "UnexpectedXML",
+            f"the server answered with an HTML page{f' ({title!r})' if title else ''}, not the XML listing",
+            http_status=http_status,
+            request_id=request_id,
+            excerpt=excerpt(body),
+        )
     root = _parse_xml(body, http_status=http_status, request_id=request_id)
     if root.tag == "Error":
         raise _error_from_xml(root, http_status=http_status, request_id=request_id)
@@ -113,9 +128,18 @@ def parse_queue_page(
             excerpt=excerpt(body),
         )
     problems: list[str] = []
-    queues = tuple(
-        _queue(element, index, problems, keep_raw) for index, element in enumerate(root.iterfind("QueueList"))
-    )
+    try:
+        queues = tuple(
+            _queue(element, index, problems, keep_raw) for index, element in enumerate(root.iterfind("QueueList"))
+        )
+    except RecursionError:  # ET.tostring recurses; only a hostile body nests thousands deep
+        raise ResponseFormatError(
+            "UnexpectedXML",
+            "a QueueList element is nested too deeply to be a CI listing",
+            http_status=http_status,
+            request_id=request_id,
+            excerpt=excerpt(body),
+        ) from None
     return QueuePage(
         request_id=_text(root, "RequestId") or request_id,
         total_count=_integer(root, "TotalCount", "Response", problems),
@@ -140,19 +164,34 @@ def _error_from_xml(root: ET.Element, *, http_status: int, request_id: str) -> S
 
 
 def _find_key(data: object, wanted: str) -> str:
-    """Depth-first, case-insensitive search for a scalar under key `wanted` in JSON."""
-    if isinstance(data, dict):
-        for key, value in data.items():
+    """Depth-first, case-insensitive search for a scalar under key `wanted` in JSON objects.
+
+    With an explicit stack: JSON nested hundreds deep must not exhaust Python's.
+    """
+    pending = [data]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, dict):
+            continue
+        for key, value in current.items():
             if isinstance(key, str) and key.lower() == wanted and isinstance(value, (str, int)):
                 return str(value)
-        for value in data.values():
-            found = _find_key(value, wanted)
-            if found:
-                return found
+        pending.extend(reversed(current.values()))
     return ""
 
 
 _HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def _looks_like_html(body: bytes) -> bool:
+    return body.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html"))
+
+
+def _html_title(body: bytes) -> str:
+    found = _HTML_TITLE.search(body[:4096])
+    if found is None:
+        return ""
+    return visible(" ".join(found.group(1).decode("utf-8", errors="replace").split()))[:EXCERPT_CHARS]
 
 
 def parse_error(body: bytes, *, http_status: int, headers: Mapping[str, str], reason: str = "") -> ServiceError:
@@ -164,7 +203,7 @@ def parse_error(body: bytes, *, http_status: int, headers: Mapping[str, str], re
     fallback_message = reason or "the server answered with an error and no explanation"
     stripped = body.lstrip()
 
-    if stripped.startswith(b"<") and not stripped[:200].lower().startswith((b"<!doctype html", b"<html")):
+    if stripped.startswith(b"<") and not _looks_like_html(body):
         try:
             root = _parse_xml(body, http_status=http_status, request_id=request_id)
         except ResponseFormatError:
@@ -178,13 +217,13 @@ def parse_error(body: bytes, *, http_status: int, headers: Mapping[str, str], re
     if stripped.startswith((b"{", b"[")):
         try:
             data = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than json can go
             data = None
         code = _find_key(data, "code") or code
         message = _find_key(data, "message") or message
         request_id = request_id or _find_key(data, "requestid")
-    elif (title := _HTML_TITLE.search(body[:4096])) is not None:
-        message = " ".join(title.group(1).decode("utf-8", errors="replace").split()) or message
+    elif title := _html_title(body):
+        message = title
     return ServiceError(
         code,
         message,

@@ -339,14 +339,14 @@ def run_import(args: argparse.Namespace) -> int:
 def run_test(args: argparse.Namespace) -> int:
     import asyncio
 
-    from cqtui.ci.client import client_for
+    from cqtui.ci.client import Timeouts, client_for
     from cqtui.ci.models import ListQuery
 
     path = _path(args)
     profile = resolve_profile(path, args.name or args.profile, Overrides(args.region, args.bucket, args.endpoint))
 
     async def one_request() -> tuple[str, float | None, int | None]:
-        async with client_for(profile) as client:
+        async with client_for(profile, timeouts=Timeouts.waiting(args.timeout)) as client:
             page = await client.list_queues(ListQuery(page_size=1))
             return page.request_id, client.last_latency, page.total_count
 

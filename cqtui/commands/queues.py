@@ -47,10 +47,10 @@ def _query(args: argparse.Namespace, default_page_size: int) -> ListQuery:
     return ListQuery(page_number=args.page, page_size=page_size, state=args.state, queue_ids=queue_ids)
 
 
-async def _fetch(profile, query: ListQuery, follow_all: bool) -> list[QueuePage]:
-    from cqtui.ci.client import client_for
+async def _fetch(profile, query: ListQuery, follow_all: bool, timeout: float | None) -> list[QueuePage]:
+    from cqtui.ci.client import Timeouts, client_for
 
-    async with client_for(profile, keep_raw=False) as client:
+    async with client_for(profile, keep_raw=False, timeouts=Timeouts.waiting(timeout)) as client:
         if not follow_all:
             return [await client.list_queues(query)]
         return [page async for page in client.iter_pages(query)]
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
     profile = resolve_from_args(args)
     query = _query(args, profile.page_size)
-    pages = asyncio.run(_fetch(profile, query, args.all))
+    pages = asyncio.run(_fetch(profile, query, args.all, args.timeout))
 
     if args.output == "json":
         sys.stdout.write(render_json(pages) + "\n")

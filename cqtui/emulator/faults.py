@@ -21,6 +21,7 @@ FAULTS: dict[str, str] = {
     "html_body": "200 with an HTML page instead of XML",
     "truncated_body": "200 whose Content-Length promises more than is sent; then the connection closes",
     "connection_reset": "the connection is reset (RST) without any answer",
+    "reset_mid_body": "200 with half a listing, then the connection is reset (RST)",
     "dtd": "200 with a listing that starts with a DOCTYPE",
     "entity_expansion": "200 with a billion-laughs entity bomb",
     "external_entity": "200 with an external entity pointing at file:///etc/passwd",

@@ -401,6 +401,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif kind == "connection_reset":
             self._reset()
+        elif kind == "reset_mid_body":
+            body = self._first_page(emulator)
+            self._start(200, "application/xml", len(body))
+            self.wfile.write(body[: len(body) // 2])
+            # Let the client read what was sent, so the reset lands mid-body, not before it.
+            emulator._stopping.wait(0.05)
+            self._reset()
         elif kind == "huge_body":
             self._stream_huge(emulator)
         else:

@@ -157,8 +157,15 @@ def load_keymap(path: Path | str | None) -> dict[str, str]:
 
 def _ensure_private_folder(folder: Path) -> None:
     if not folder.exists():
-        folder.mkdir(parents=True, mode=FOLDER_MODE)
-        os.chmod(folder, FOLDER_MODE)  # mkdir's mode is filtered by the umask
+        try:
+            folder.mkdir(parents=True, mode=FOLDER_MODE)
+            os.chmod(folder, FOLDER_MODE)  # mkdir's mode is filtered by the umask
+        except OSError as problem:
+            raise ConfigError(f"cannot create folder {shown(folder)}: {_reason(problem)}") from None
+
+
+def _reason(problem: OSError) -> str:
+    return problem.strerror or str(problem)
 
 
 @contextmanager
@@ -175,7 +182,10 @@ def locked(path: Path) -> Iterator[None]:
     except OSError as problem:
         raise ConfigError(f"cannot open lock file {shown(lock_path)}: {problem.strerror}", path=shown(path)) from None
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        except OSError as problem:  # e.g. ENOLCK on a network file system
+            raise ConfigError(f"cannot lock {shown(lock_path)}: {_reason(problem)}", path=shown(path)) from None
         yield
     finally:
         os.close(descriptor)  # closing releases the lock
@@ -192,9 +202,13 @@ def _fsync_folder(folder: Path) -> None:
 def write_atomically(path: Path, text: str) -> None:
     """Replace `path` with `text`: temp file (0600) in the same folder, fsync, rename, fsync folder.
 
-    If anything fails before the rename, the old file is untouched and the temp file removed.
+    If anything fails before the rename, the old file is untouched and the temp file removed;
+    a disk full or read-only folder is a ConfigError saying so.
     """
-    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as problem:
+        raise _unwritten(path, problem) from None
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as temp:
             os.fchmod(temp.fileno(), FILE_MODE)
@@ -202,13 +216,25 @@ def write_atomically(path: Path, text: str) -> None:
             temp.flush()
             os.fsync(temp.fileno())
         os.replace(temp_name, path)
-    except BaseException:
+    except BaseException as problem:
         try:
             os.unlink(temp_name)
         except FileNotFoundError:
             pass
+        if isinstance(problem, OSError):
+            raise _unwritten(path, problem) from None
         raise
-    _fsync_folder(path.parent)
+    try:
+        _fsync_folder(path.parent)
+    except OSError as problem:
+        raise ConfigError(
+            f"was written, but its folder could not be synced, so a crash may undo it: {_reason(problem)}",
+            path=shown(path),
+        ) from None
+
+
+def _unwritten(path: Path, problem: OSError) -> ConfigError:
+    return ConfigError(f"cannot write it ({_reason(problem)}); the file is unchanged", path=shown(path))
 
 
 def _refuse_symlink(path: Path) -> None:

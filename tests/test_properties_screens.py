@@ -1,0 +1,344 @@
+"""Property tests: any text the server (or the config file) sends is drawn literally on every screen.
+
+One app serves every example (see AppSession): the server is a scripted
+loopback server answering with the emulator's own XML writer, so any XML-legal
+text reaches the real client, parser and screens. For each example the test
+checks the list, detail, NotifyConfig, raw XML, error panel, profile picker
+and context bar: the text shown is `visible(value)` (or its prefix where a
+column truncates), no raw control or bidi character reaches the terminal, and
+clicking on the text runs nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import astuple, replace
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+from textual.widgets import OptionList, Static
+
+from cqtui.ci.credentials import Credentials
+from cqtui.ci.models import NotifyConfig, Queue, QueuePage
+from cqtui.emulator.data import DEMO_BUCKET
+from cqtui.emulator.xmlbody import error_xml, queue_page_xml
+from cqtui.profiles.model import ResolvedProfile
+from cqtui.safetext import visible
+from cqtui.textwidth import cell_width
+from cqtui.tui import formatting as fmt
+from cqtui.tui.app import CqtuiApp
+from cqtui.tui.screens.notify_config import NotifyConfigScreen
+from cqtui.tui.screens.profile_picker import ProfilePicker
+from cqtui.tui.screens.queue_detail import QueueDetailScreen
+from cqtui.tui.screens.queue_list import QueueListScreen
+from cqtui.tui.screens.raw_xml import RawXmlScreen, literal_lines
+from cqtui.tui.widgets.context_bar import ContextBar
+from cqtui.tui.widgets.queue_table import QueueTable
+from reliability_helpers import Answer, ScriptedServer
+from tui_helpers import SIZE, column, error_text, fast_client, press, settle, static_text
+
+EXAMPLES = settings(
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+# What must never reach the terminal raw: C0 (newline aside, it only separates rows), DEL, C1, bidi.
+RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+WIDE = 100_000  # a console width at which nothing wraps
+
+# ---- one app for many examples ----------------------------------------------------------
+
+
+class AppSession:
+    """Runs `app.run_test()` in a host task on a private loop; `run(job)` awaits `job(pilot)` inside it.
+
+    Hypothesis drives a sync test; the host task keeps Textual's context (the
+    active app) for every job, and the app starts once instead of per example.
+    """
+
+    def __init__(self, app: CqtuiApp) -> None:
+        self.app = app
+        self._loop = asyncio.new_event_loop()
+        self._jobs: asyncio.Queue = asyncio.Queue()
+        self._host = self._loop.create_task(self._serve())
+
+    async def _serve(self) -> None:
+        async with self.app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            while True:
+                job, done = await self._jobs.get()
+                if job is None:
+                    done.set_result(None)
+                    return
+                try:
+                    done.set_result(await job(pilot))
+                except BaseException as problem:  # noqa: BLE001 - handed to the waiting test
+                    done.set_exception(problem)
+
+    def run(self, job: Callable | None) -> object:
+        done = self._loop.create_future()
+        self._jobs.put_nowait((job, done))
+
+        async def wait() -> object:
+            await asyncio.wait({done, self._host}, return_when=asyncio.FIRST_COMPLETED)
+            if not done.done():
+                self._host.result()  # the app died: raise why
+                raise AssertionError("the app stopped")
+            return done.result()
+
+        return self._loop.run_until_complete(wait())
+
+    def close(self) -> None:
+        if not self._host.done():
+            self.run(None)
+        self._loop.run_until_complete(self._host)
+        self._loop.close()
+
+
+class ChangingProfiles:
+    """A ProfileSource whose names the test sets per example; any name resolves to the scripted server."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint
+        self.listed: list[str] = []
+        self.fields: dict[str, tuple[str, str]] = {}
+
+    def names(self) -> list[str]:
+        return list(self.listed)
+
+    def resolve(self, name: str) -> ResolvedProfile:
+        region, bucket = self.fields.get(name, ("ap-guangzhou", DEMO_BUCKET))
+        return ResolvedProfile(name, region, bucket, Credentials("AKIDPROPERTY", "property-key"), endpoint=self.endpoint)
+
+
+@pytest.fixture(scope="module")
+def world():
+    with ScriptedServer(Answer(200, queue_page_xml(QueuePage(request_id="start", total_count=0)))) as server:
+        profiles = ChangingProfiles(server.base_url)
+        app = CqtuiApp(profiles.resolve("start"), profiles=profiles, client_factory=fast_client)
+        rung: list[str] = []
+        app.bell = lambda: rung.append("bell")  # a `[@click=app.bell]` that ran would show here
+        session = AppSession(app)
+        try:
+            yield session, server, profiles, rung
+        finally:
+            session.close()
+
+
+# ---- what the server may say -----------------------------------------------------------
+
+XML_CHARS = st.characters(codec="utf-8", exclude_categories=["Cs"]).filter(
+    lambda c: c in "\t\n\r" or ("\x20" <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd") or c >= "\U00010000"
+)
+HOSTILE = [
+    "[@click=app.quit]q[/]", "[@click=app.bell]b[/]", "[@click=screen.dismiss]d[/]", "[/]", "[bold]", "[link=https://evil.example]l[/link]",
+    "\u009b31m", "\u0085", "\u202e", "\u2066", "\u200f", "\u0301", "\u0489", "\u3000", "超宽", "🚀", "👩\u200d👩\u200d👧",
+    "\t", "\n", "\r", "&amp;", "<b>", "\ufeff", "\x7f", "\u00a0", "\\x1b", "%s", "{0}",
+]  # fmt: skip
+TEXT = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(XML_CHARS, max_size=6)), max_size=4).map("".join)
+NOTIFY = st.builds(
+    NotifyConfig, url=TEXT, event=TEXT, type=TEXT, state=TEXT, result_format=TEXT, mq_mode=TEXT, mq_region=TEXT, mq_name=TEXT
+)
+QUEUE = st.builds(
+    Queue,
+    queue_id=TEXT,
+    name=TEXT,
+    state=TEXT,
+    notify_config=st.none() | NOTIFY,
+    max_size=st.none() | st.integers(-(10**30), 10**30),
+    max_concurrent=st.none() | st.integers(-(10**6), 10**6),
+    update_time=TEXT,
+    create_time=TEXT,
+    category=TEXT,
+    bucket_id=TEXT,
+)
+
+
+# ---- what the screen shows ---------------------------------------------------------------
+
+
+def screen_plain(app: CqtuiApp) -> str:
+    """The whole terminal as plain text, exactly as composed for the user (as export_screenshot does)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)
+
+
+def assert_no_raw_controls(text: str, where: str) -> None:
+    found = RAW_CONTROL.search(text)
+    assert found is None, f"{where}: raw U+{ord(found.group()):04X} reached the terminal"
+
+
+def fitting_prefix(text: str, cells: int) -> str:
+    """The longest start of `text` that fits in `cells` terminal cells, without trailing zero-width marks."""
+    taken = ""
+    for char in text:
+        if cell_width(taken + char) > cells:
+            break
+        taken += char
+    while taken and cell_width(taken[-1]) == 0:
+        taken = taken[:-1]
+    return taken
+
+
+async def to_list(pilot) -> None:
+    while not isinstance(pilot.app.screen, QueueListScreen):
+        pilot.app.pop_screen()
+    await settle(pilot)
+
+
+async def click_text(pilot, selector, offsets) -> None:
+    for offset in offsets:
+        await pilot.click(selector, offset=offset)
+    await settle(pilot)
+
+
+# ---- the properties ------------------------------------------------------------------------
+
+
+@EXAMPLES
+@given(queue=QUEUE, request_id=TEXT, unknown_id=TEXT)
+def test_every_queue_field_is_drawn_literally_on_every_screen(world, queue, request_id, unknown_id):
+    session, server, _, rung = world
+    page = QueuePage(request_id=request_id, total_count=1, page_number=1, page_size=10, queues=(queue,),
+                     non_exist_pids=(unknown_id,))  # fmt: skip
+    server.answer = Answer(200, queue_page_xml(page))
+
+    async def job(pilot) -> None:
+        app = pilot.app
+        await to_list(pilot)
+        await press(pilot, "r")
+        assert app.listing.error is None, app.listing.error
+        parsed = app.listing.page.queues[0]
+        assert replace(parsed, raw_xml="") == queue  # the parser kept every character
+
+        # List: cells hold the whole visible() text; the terminal shows its start, never a control.
+        assert column(app, "name") == [fmt.text_or_dash(queue.name)]
+        assert column(app, "state") == [fmt.text_or_dash(queue.state)]
+        shown = screen_plain(app)
+        assert_no_raw_controls(shown, "list")
+        table = app.screen.query_one(QueueTable)
+        name_width = table.columns[table.get_column_index("name") and "name"].width
+        assert fitting_prefix(fmt.text_or_dash(queue.name), name_width - 1) in shown
+        notice = static_text(app.screen.query_one("#notice", Static), width=WIDE)
+        assert visible(unknown_id) in notice
+        await click_text(pilot, QueueTable, [(16, 1)])
+        assert app.is_running and not rung
+
+        # Detail: every field, untruncated in the body's own text.
+        await to_list(pilot)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, QueueDetailScreen)
+        body = static_text(app.screen.query_one("#detail-body", Static), width=WIDE)
+        for value in (queue.queue_id, queue.name, queue.state, queue.category, queue.bucket_id, request_id):
+            assert visible(value) in body
+        for value in (queue.update_time, queue.create_time):
+            if value.strip() and fmt.parse_server_time(value) is None:
+                assert visible(value) in body
+        for number in (queue.max_size, queue.max_concurrent):
+            assert fmt.number(number) in body
+        assert_no_raw_controls(body, "detail body")
+        assert_no_raw_controls(screen_plain(app), "detail")
+        await click_text(pilot, "#detail-body", [(0, 0), (20, 1), (30, 2)])
+        assert app.is_running and isinstance(app.screen, QueueDetailScreen) and not rung
+
+        # NotifyConfig.
+        await press(pilot, "c")
+        assert isinstance(app.screen, NotifyConfigScreen)
+        body = static_text(app.screen.query_one("#notify-body", Static), width=WIDE)
+        for value in astuple(queue.notify_config) if queue.notify_config else ():
+            assert visible(value) in body
+        assert_no_raw_controls(body, "notify body")
+        assert_no_raw_controls(screen_plain(app), "notify")
+        await click_text(pilot, "#notify-body", [(0, 0), (20, 2)])
+        assert app.is_running and isinstance(app.screen, NotifyConfigScreen) and not rung
+
+        # Raw XML of the queue: line by line, controls escaped.
+        await press(pilot, "y")
+        assert isinstance(app.screen, RawXmlScreen)
+        body = static_text(app.screen.query_one("#raw-body", Static), width=WIDE)
+        assert body.rstrip("\n") == literal_lines(parsed.raw_xml).plain
+        assert_no_raw_controls(body, "raw body")
+        assert_no_raw_controls(screen_plain(app), "raw XML")
+        await to_list(pilot)
+
+    session.run(job)
+
+
+ERROR_STATUS = st.sampled_from([400, 403, 404, 409])
+
+
+@EXAMPLES
+@given(status=ERROR_STATUS, code=TEXT, message=TEXT, request_id=TEXT, trace_id=TEXT, garbage=TEXT)
+def test_every_error_field_is_drawn_literally(world, status, code, message, request_id, trace_id, garbage):
+    session, server, _, rung = world
+
+    async def job(pilot) -> None:
+        app = pilot.app
+        await to_list(pilot)
+        server.answer = Answer(status, error_xml(code, message, request_id, trace_id))
+        await press(pilot, "r")
+        error = app.listing.error
+        shown = error_text(app)
+        assert (error.code, error.message) == (code or f"HTTP{status}", message or "the server gave no message")
+        assert visible(error.code) in shown and f"HTTP {status}" in shown
+        for label, value in (("Message", message), ("RequestId", request_id), ("TraceId", trace_id)):
+            if value:
+                assert f"{label}: {visible(value)}" in shown
+        assert_no_raw_controls(shown, "error panel")
+        assert_no_raw_controls(screen_plain(app), "error")
+
+        # A body that is not XML at all: its start is shown as an excerpt, literally.
+        server.answer = Answer(200, ("<" + garbage).encode("utf-8"))
+        await press(pilot, "r")
+        error = app.listing.error
+        if error is not None and error.excerpt:
+            assert f"Answer starts: {error.excerpt[:240]}" in error_text(app)
+        assert_no_raw_controls(error_text(app), "excerpt")
+        assert_no_raw_controls(screen_plain(app), "excerpt")
+        await click_text(pilot, "#error", [(0, 0), (10, 1)])
+        assert app.is_running and not rung
+
+    session.run(job)
+
+
+@EXAMPLES
+@given(names=st.lists(TEXT.filter(bool), min_size=1, max_size=3, unique=True), region=TEXT, bucket=TEXT)
+def test_profile_names_are_drawn_literally_in_the_picker_and_the_context_bar(world, names, region, bucket):
+    session, server, profiles, rung = world
+    server.answer = Answer(200, queue_page_xml(QueuePage(request_id="p", total_count=0)))
+
+    async def job(pilot) -> None:
+        app = pilot.app
+        await to_list(pilot)
+        current = app.profile.name
+        chosen = next((name for name in names if name != current), None)
+        profiles.listed = [current, *[name for name in names if name != current]]
+        profiles.fields = {name: (region, bucket) for name in names}
+        await press(pilot, "P")
+        assert isinstance(app.screen, ProfilePicker)
+        options = app.screen.query_one(OptionList)
+        prompts = [options.get_option_at_index(index).prompt.plain for index in range(options.option_count)]
+        assert prompts == [visible(name) + ("  (current)" if name == current else "") for name in profiles.listed]
+        assert_no_raw_controls(screen_plain(app), "picker")
+        if chosen is None:
+            await press(pilot, "escape")
+            return
+        await press(pilot, "down", "enter")
+        await settle(pilot)
+        assert app.profile.name == chosen
+        bar = app.screen.query_one(ContextBar).render().plain
+        where = f"{visible(chosen)} · {visible(region)} · {visible(bucket)}"
+        assert fitting_prefix(where, 8) in bar
+        assert_no_raw_controls(screen_plain(app), "context bar")
+        await click_text(pilot, ContextBar, [(0, 0), (60, 0)])
+        assert app.is_running and not rung
+
+    session.run(job)

@@ -1,0 +1,86 @@
+"""The fault matrix for the TUI: load a good page, inject the fault, press `r` (or `n`).
+
+Each row of reliability_matrix.ROWS: the error panel names the code, HTTP
+status and RequestId (or the failure kind), the rows already on screen stay,
+the app keeps running, the fetch ends in bounded time and memory.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+
+import pytest
+
+from cqtui.ci.client import CiClient, RetryPolicy, Timeouts
+from cqtui.emulator.data import demo_queues
+from cqtui.safetext import visible
+from cqtui.tui.messages import UnexpectedError
+from reliability_helpers import HANG_GUARD_SECONDS
+from reliability_matrix import ATTEMPTS, ROWS, FaultRow, inject
+from tui_helpers import SIZE, column, error_text, make_app, press, settle, status
+
+FIRST_PAGE = [visible(queue.name) for queue in demo_queues()[:10]]
+MEMORY_GROWTH_LIMIT = 100 * 1024 * 1024
+
+
+def client_factory(row: FaultRow):
+    """The CLI's retry count with millisecond backoff; the short read timeout only where the row needs it."""
+    read = 0.5 if row.latency_ms else 5.0
+
+    def make(profile):
+        return CiClient(
+            profile.base_url,
+            profile.credentials,
+            retry=RetryPolicy(attempts=ATTEMPTS, base_delay=0.005, max_delay=0.01),
+            timeouts=Timeouts(connect=2, read=read),
+        )
+
+    return make
+
+
+def peak_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+async def test_tui_under_fault(row: FaultRow, emulator, emulator_credentials):
+    app = make_app(emulator, emulator_credentials, client_factory=client_factory(row))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert column(app, "name") == FIRST_PAGE and error_text(app) == ""
+        emulator.clear_requests()
+        if row.refused:
+            emulator.stop()
+        else:
+            inject(emulator, row)
+        memory_before, started = peak_rss(), time.monotonic()
+
+        await press(pilot, *row.tui_keys)
+
+        assert time.monotonic() - started < HANG_GUARD_SECONDS and not app.listing.loading
+        assert peak_rss() - memory_before < MEMORY_GROWTH_LIMIT
+        assert app.is_running
+        if row.attempts is not None:
+            assert len(emulator.requests) == row.attempts, [r.params for r in emulator.requests]
+        expect = row.tui
+        if expect.code is None:
+            assert app.listing.error is None and error_text(app) == ""
+            assert len(column(app, "name")) == 10
+            if row.fault == "endless_total":
+                assert "1000000000 queues" in status(app)
+            elif row.fault == "same_page":
+                assert "Page 2" in status(app) and column(app, "name") == FIRST_PAGE
+            else:
+                assert column(app, "name") == FIRST_PAGE
+            return
+        error = app.listing.error
+        assert not isinstance(error, UnexpectedError), error
+        shown = error_text(app)
+        assert expect.code in shown, shown
+        if expect.status is not None:
+            assert f"HTTP {expect.status}" in shown, shown
+        if expect.request_id:
+            assert error.request_id and f"RequestId: {visible(error.request_id)}" in shown, shown
+        assert "Hint" in shown
+        assert column(app, "name") == FIRST_PAGE  # nothing lost on screen

@@ -1,0 +1,198 @@
+"""The profile file under faults: a full disk, a read-only folder, symlinks, two editors at once.
+
+Every failure is a ConfigError naming the file (exit 2 from the CLI, no
+traceback), the old file stays byte for byte, and no temp file is left behind.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+from cqtui.ci.errors import ConfigError
+from cqtui.cli import main
+from cqtui.profiles import document, store
+
+ORIGINAL = '[profiles.old]\nregion = "ap-beijing"\nbucket = "old-1250000000"\nsecret_id = "AKIDOLD"\nsecret_key = "old-key-1"\n'
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cqtui"
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o700)
+    path = folder / "config.toml"
+    path.write_text(ORIGINAL)
+    path.chmod(0o600)
+    for name in list(os.environ):
+        if name.startswith("TENCENTCLOUD_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CQTUI_CONFIG", str(path))
+    return path
+
+
+def add(name: str):
+    return lambda data: document.add_profile(data, name, {"region": "ap-guangzhou"})
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(entry.name for entry in folder.iterdir() if entry.name not in ("config.toml", "config.toml.lock"))
+
+
+def cli_add(monkeypatch, capsys, name: str = "new") -> tuple[int, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("new-secret-key\n"))
+    code = main(["profiles", "add", name, "--region", "ap-guangzhou", "--bucket", "new-1250000000",
+                 "--secret-id", "AKIDNEW", "--secret-key-stdin"])  # fmt: skip
+    return code, capsys.readouterr().err
+
+
+def _fail_with(code: int):
+    def fail(*_args: object, **_kwargs: object):
+        raise OSError(code, os.strerror(code))
+
+    return fail
+
+
+@pytest.mark.parametrize(
+    "module, name, code",
+    [
+        (os, "fsync", errno.ENOSPC),  # the disk filled while the temp file was written
+        (tempfile, "mkstemp", errno.ENOSPC),  # no room (or no inode) for a temp file at all
+        (tempfile, "mkstemp", errno.EROFS),  # a read-only file system
+        (tempfile, "mkstemp", errno.EACCES),  # a folder we may not write
+        (os, "replace", errno.EIO),
+    ],
+    ids=["fsync-ENOSPC", "mkstemp-ENOSPC", "mkstemp-EROFS", "mkstemp-EACCES", "replace-EIO"],
+)
+def test_a_failed_write_is_a_clear_error_and_the_old_file_stays(config, monkeypatch, capsys, module, name, code):
+    before = config.read_bytes()
+    monkeypatch.setattr(module, name, _fail_with(code))
+    with pytest.raises(ConfigError) as raised:
+        store.edit_config(config, add("new"))
+    assert os.strerror(code) in str(raised.value) and str(config) in str(raised.value)
+    assert config.read_bytes() == before and leftovers(config.parent) == []
+
+    exit_code, err = cli_add(monkeypatch, capsys)
+    assert exit_code == 2 and os.strerror(code) in err and "config.toml" in err
+    assert config.read_bytes() == before and leftovers(config.parent) == []
+
+
+def test_a_config_path_under_a_file_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    """`--config ~/notes.txt/cqtui/config.toml`: the folder cannot be made."""
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("not a folder")
+    path = blocker / "cqtui" / "config.toml"
+    with pytest.raises(ConfigError) as raised:
+        store.edit_config(path, add("new"))
+    assert "cannot create" in str(raised.value)
+    monkeypatch.setenv("CQTUI_CONFIG", str(path))
+    exit_code, err = cli_add(monkeypatch, capsys)
+    assert exit_code == 2 and "cannot create" in err and blocker.read_text() == "not a folder"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders anyway; simulated above")
+def test_a_read_only_folder_is_a_clear_error(config, monkeypatch, capsys):
+    store.edit_config(config, add("lock-file-exists-now"))
+    before = config.read_bytes()
+    config.parent.chmod(0o500)
+    try:
+        exit_code, err = cli_add(monkeypatch, capsys)
+    finally:
+        config.parent.chmod(0o700)
+    assert exit_code == 2 and "config.toml" in err and config.read_bytes() == before
+
+
+def test_a_config_replaced_by_a_symlink_is_never_written_through(config, monkeypatch, capsys):
+    target = config.parent / "elsewhere.toml"
+    target.write_text(ORIGINAL)
+    target.chmod(0o600)
+    config.unlink()
+    config.symlink_to(target)
+    exit_code, err = cli_add(monkeypatch, capsys)
+    assert exit_code == 2 and "symbolic link" in err
+    assert config.is_symlink() and target.read_text() == ORIGINAL
+
+
+def test_a_symlink_swapped_in_while_waiting_for_the_lock_is_refused(config):
+    """The check is repeated under the lock: the swap happens while the editor waits."""
+    target = config.parent / "victim.toml"
+    target.write_text(ORIGINAL)
+    target.chmod(0o600)
+    errors: list[BaseException] = []
+    started = threading.Event()
+
+    def edit() -> None:
+        started.set()
+        try:
+            store.edit_config(config, add("new"))
+        except BaseException as problem:  # noqa: BLE001 - checked below
+            errors.append(problem)
+
+    with store.locked(config):
+        editor = threading.Thread(target=edit)
+        editor.start()
+        assert started.wait(5)
+        config.unlink()
+        config.symlink_to(target)
+    editor.join(10)
+    assert len(errors) == 1 and isinstance(errors[0], ConfigError) and "symbolic link" in str(errors[0])
+    assert target.read_text() == ORIGINAL
+
+
+def test_a_lock_file_that_is_a_symlink_is_refused(config):
+    victim = config.parent / "victim"
+    victim.write_text("keep me")
+    config.with_name("config.toml.lock").symlink_to(victim)
+    with pytest.raises(ConfigError) as raised:
+        store.edit_config(config, add("new"))
+    assert "lock file" in str(raised.value)
+    assert victim.read_text() == "keep me" and config.read_text() == ORIGINAL
+
+
+EDITOR = """
+import sys
+from pathlib import Path
+from cqtui.profiles import document, store
+path, prefix = Path(sys.argv[1]), sys.argv[2]
+print("ready", flush=True)
+sys.stdin.readline()
+for index in range(15):
+    store.edit_config(path, lambda data: document.add_profile(data, f"{prefix}{index:02d}", {"region": "ap-guangzhou"}))
+"""
+
+
+def test_two_editors_at_once_keep_every_profile(config):
+    """Two TUIs (processes) and two threads each add profiles to one file at the same moment."""
+    processes = [
+        subprocess.Popen([sys.executable, "-c", EDITOR, str(config), prefix], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)  # fmt: skip
+        for prefix in ("tuiA", "tuiB")
+    ]
+    for process in processes:
+        assert process.stdout.readline() == "ready\n"
+
+    def thread_edits(prefix: str) -> None:
+        for index in range(15):
+            store.edit_config(config, add(f"{prefix}{index:02d}"))
+
+    threads = [threading.Thread(target=thread_edits, args=(prefix,)) for prefix in ("thrA", "thrB")]
+    for process in processes:
+        process.stdin.write("go\n")
+        process.stdin.close()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert all(process.wait(timeout=60) == 0 for process in processes)
+    names = sorted(store.read_config(config).data["profiles"])
+    expected = ["old"] + [f"{prefix}{index:02d}" for prefix in ("thrA", "thrB", "tuiA", "tuiB") for index in range(15)]
+    assert names == sorted(expected)
+    assert leftovers(config.parent) == []
