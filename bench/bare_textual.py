@@ -5,8 +5,6 @@ painted (see painting.py), then exits. perf_counter is CLOCK_MONOTONIC on Linux,
 so the parent subtracts the moment it started this process.
 """
 
-import time
-
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 

@@ -27,8 +27,13 @@ class TerminalPaint:
 
 
 def rows_ready(table, rows: int) -> bool:
-    """True once `table` holds `rows` rows with their sizes worked out, so the next update draws them.
+    """True once `table` holds `rows` rows ready to draw, so the next update draws them.
 
-    DataTable measures new rows later, when idle (a private flag says whether it has yet).
+    A DataTable measures new rows later, when idle (a private flag says whether it has
+    yet); any other widget draws what it holds.
     """
-    return table.row_count == rows and not table._require_update_dimensions
+    from textual.widgets import DataTable
+
+    if isinstance(table, DataTable):
+        return table.row_count == rows and not table._require_update_dimensions
+    return True

@@ -19,14 +19,14 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from bench.machine import describe
-from bench.procs import BUCKET, PYTHON, ROOT, EmulatorProcess, Run, cli_env, timed_run
+from bench.procs import BUCKET, PYTHON, ROOT, EmulatorProcess, Run, timed_run
 from bench.stats import median, p95, ratio
 
-CQTUI = str(ROOT / ".venv" / "bin" / "cqtui") if (ROOT / ".venv" / "bin" / "cqtui").exists() else "cqtui"
+CQTUI = str(Path(PYTHON).parent / "cqtui")  # the console script, as a user runs it
 BENCH = ROOT / "bench"
-MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Plan:
 
 
 FULL = Plan(runs=15, flips=50, flip_latency_ms=50, keys=60, slow_latency_ms=2000, all_queues=10_000,
-            all_latency_ms=50, all_runs=5, queues=10_000, warmup=True)  # fmt: skip
+            all_latency_ms=50, all_runs=7, queues=10_000, warmup=True)  # fmt: skip
 SMOKE = Plan(runs=1, flips=3, flip_latency_ms=5, keys=7, slow_latency_ms=800, all_queues=450,
              all_latency_ms=5, all_runs=1, queues=450, warmup=False)  # fmt: skip
 
@@ -68,7 +68,10 @@ class Row:
 
 
 def sdk_available() -> bool:
-    return importlib.util.find_spec("qcloud_cos") is not None
+    try:
+        return importlib.util.find_spec("qcloud_cos") is not None
+    except (ImportError, ValueError):  # ValueError: blocked in sys.modules
+        return False
 
 
 def _ms(seconds: float | None) -> str:

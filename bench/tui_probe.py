@@ -207,16 +207,20 @@ async def keys(url: str, count: int, spacing: float = 0.03) -> dict:
         await asyncio.wait_for(app.page_drawn.wait(), 60)
         await pilot.pause()
         app.watch_keys = True
+
+        async def press(name: str) -> float:
+            app.key_drawn.clear()
+            started = time.perf_counter()
+            app.post_message(_key(name))
+            await asyncio.wait_for(app.key_drawn.wait(), 10)
+            return app.key_drawn_at - started
+
         while len(key_s) < count:
             for name in KEY_CYCLE[: count - len(key_s)]:
                 await asyncio.sleep(spacing)
                 if name != "n" and not app.listing.loading:
-                    raise AssertionError("no fetch in flight: the emulator latency is too short for this run")
-                app.key_drawn.clear()
-                started = time.perf_counter()
-                app.post_message(_key(name))
-                await asyncio.wait_for(app.key_drawn.wait(), 10)
-                key_s.append(app.key_drawn_at - started)
+                    await press("n")  # the fetch ended (a slow machine): start another, unmeasured
+                key_s.append(await press(name))
                 pressed.append(name)
         app.watch_keys = False
     return {"key_s": key_s, "keys": pressed}

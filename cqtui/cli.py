@@ -119,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
             from cqtui.tui.launch import run_tui
 
             return run_tui(args)
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a full disk must fail here, where it is reported, not silently at exit
+        return code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except ConfigError as problem:
@@ -132,3 +134,19 @@ def main(argv: list[str] | None = None) -> int:
         # `cqtui queues | head`: the reader left; that is not an error.
         sys.stderr.close()
         return EXIT_OK
+    except OSError as problem:
+        # Output that cannot be written (`> file` on a full disk) or a file error nothing above caught.
+        _drop_stdout()
+        where = f" ({problem.filename})" if problem.filename else ""
+        error(f"failed: {problem.strerror or problem}{where}")
+        return EXIT_SERVICE
+
+
+def _drop_stdout() -> None:
+    """Send what is still buffered for stdout to /dev/null, so the flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

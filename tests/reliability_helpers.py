@@ -5,10 +5,12 @@
 - `ScriptedServer`: a loopback HTTP(S) server answering whatever the test
   scripts, recording what it received (redirect targets, TLS endpoints).
 - `self_signed_cert`: a throwaway certificate for 127.0.0.1.
+- `AppSession`: one running Textual app shared by many examples or rows.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import ipaddress
 import os
@@ -213,3 +215,50 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
             return True
         time.sleep(0.01)
     return predicate()
+
+
+class AppSession:
+    """Runs `app.run_test()` in a host task on a private loop; `run(job)` awaits `job(pilot)` inside it.
+
+    For sync tests (hypothesis examples, rows sharing a module fixture): the
+    app starts once instead of per example, and every job runs in the host
+    task, so Textual's context (the active app) is the one run_test set up.
+    """
+
+    def __init__(self, app, size: tuple[int, int]) -> None:
+        self.app = app
+        self._size = size
+        self._loop = asyncio.new_event_loop()
+        self._jobs: asyncio.Queue = asyncio.Queue()
+        self._host = self._loop.create_task(self._serve())
+
+    async def _serve(self) -> None:
+        async with self.app.run_test(size=self._size) as pilot:
+            while True:
+                job, done = await self._jobs.get()
+                if job is None:
+                    done.set_result(None)
+                    return
+                try:
+                    done.set_result(await job(pilot))
+                except BaseException as problem:  # noqa: BLE001 - handed to the waiting test
+                    done.set_exception(problem)
+
+    def run(self, job: Callable | None) -> object:
+        done = self._loop.create_future()
+        self._jobs.put_nowait((job, done))
+
+        async def wait() -> object:
+            await asyncio.wait({done, self._host}, return_when=asyncio.FIRST_COMPLETED)
+            if not done.done():
+                self._host.result()  # the app died: raise why
+                raise AssertionError("the app stopped")
+            return done.result()
+
+        return self._loop.run_until_complete(wait())
+
+    def close(self) -> None:
+        if not self._host.done():
+            self.run(None)
+        self._loop.run_until_complete(self._host)
+        self._loop.close()

@@ -53,10 +53,16 @@ RECOVERED = Expect(note="retried and recovered")
 
 ROWS: tuple[FaultRow, ...] = (
     FaultRow(
-        "latency", "latency beyond the read timeout", "every answer 2 s late; read timeout 0.5 s (`--timeout 0.5`)",
+        "latency", "latency beyond the read timeout", "every answer 2 s late; read timeout 0.5 s (`--timeout 0.5`; TUI test: 1 s)",
         cli=_error("ReadTimeout", note="not retried: one timeout, not three"),
         tui=_error("ReadTimeout", note="not retried"),
         latency_ms=2000, cli_args=("--timeout", "0.5"), attempts=1,
+    ),
+    FaultRow(
+        "slow-body", "a body that trickles in", "`--fault slow_body` (a byte every 0.1 s: no single read is late)",
+        cli=_error("TotalTimeout", note="the whole answer is capped at 4× `--timeout`; not retried"),
+        tui=_error("TotalTimeout", note="not retried"),
+        fault="slow_body", cli_args=("--timeout", "0.5"), attempts=1,
     ),
     FaultRow(
         "500-once", "500 once", "`--fault http500:1`",

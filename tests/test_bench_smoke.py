@@ -43,7 +43,7 @@ def positive(value) -> bool:
 
 def test_every_benchmark_produced_a_row(smoke) -> None:
     assert [row["key"] for row in smoke["rows"]] == list(ROWS)
-    assert "AMD" in smoke["machine"] or "×" in smoke["machine"]
+    assert "Python" in smoke["machine"]
     for key in ROWS:
         assert f"| {key} |" in smoke["stdout"]
 

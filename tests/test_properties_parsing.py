@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from cqtui.ci.errors import CqtuiError, ResponseFormatError, ServiceError
 from cqtui.ci.parsing import parse_error, parse_queue_page
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # ---- arbitrary bytes ------------------------------------------------------------
 
@@ -156,7 +156,7 @@ def test_integers_are_ascii_digits_only_else_a_problem(text):
     assert len(page.problems) == 2
 
 
-@pytest.mark.parametrize("text, value", [("12", 12), (" 7 ", 7), ("-1", -1), ("+3", 3), ("0", 0)])
+@pytest.mark.parametrize("text, value", [("12", 12), (" 7 ", 7), ("-1", -1), ("+3", 3), ("0", 0), ("0" * 30 + "5", 5)])
 def test_plain_integers_still_parse(text, value):
     page = parse_queue_page(f"<Response><TotalCount>{text}</TotalCount></Response>".encode())
     assert page.total_count == value and page.problems == ()
@@ -185,3 +185,17 @@ def test_a_real_dtd_is_still_refused():
     with pytest.raises(ResponseFormatError) as raised:
         parse_queue_page(body)
     assert raised.value.code == "UnsafeXML"
+
+
+@pytest.mark.parametrize("text", [str(2**63), str(-(2**63) - 1), "1" + "0" * 400, "9" * 5000])
+def test_integers_beyond_64_bits_are_a_problem_not_a_number(text):
+    """The API's integers are 64-bit; a 400-digit TotalCount once crashed the TUI's page arithmetic."""
+    body = f"<Response><TotalCount>{text}</TotalCount><QueueList><QueueId>q</QueueId><MaxSize>{text}</MaxSize></QueueList></Response>"
+    page = parse_queue_page(body.encode())
+    assert page.total_count is None and page.queues[0].max_size is None
+    assert len(page.problems) == 2 and all("out of range" in problem or "not an integer" in problem for problem in page.problems)
+
+
+@pytest.mark.parametrize("value", [2**63 - 1, -(2**63), 0])
+def test_64_bit_integers_parse(value):
+    assert parse_queue_page(f"<Response><TotalCount>{value}</TotalCount></Response>".encode()).total_count == value

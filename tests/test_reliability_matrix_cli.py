@@ -26,7 +26,7 @@ from reliability_matrix import ROWS, FaultRow, inject
 PEAK_RSS_LIMIT = 200 * 1024 * 1024
 REQUEST_ID = re.compile(r"RequestId [A-Za-z0-9+/=]{8,}")
 FIRST_PAGE_IDS = [queue.queue_id for queue in demo_queues()[:10]]
-AT_ONCE = 6
+AT_ONCE = 10
 
 
 @dataclass(frozen=True)

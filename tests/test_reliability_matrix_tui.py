@@ -3,6 +3,10 @@
 Each row of reliability_matrix.ROWS: the error panel names the code, HTTP
 status and RequestId (or the failure kind), the rows already on screen stay,
 the app keeps running, the fetch ends in bounded time and memory.
+
+One app and one emulator serve every row (AppSession), as a user's session
+would meet one fault after another; each row first puts the emulator back to
+normal and loads page 1 again, so rows do not depend on each other.
 """
 
 from __future__ import annotations
@@ -13,30 +17,50 @@ import time
 import pytest
 
 from cqtui.ci.client import CiClient, RetryPolicy, Timeouts
+from cqtui.ci.credentials import Credentials
+from cqtui.ci.models import ListQuery
 from cqtui.emulator.data import demo_queues
+from cqtui.emulator.server import DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator
 from cqtui.safetext import visible
 from cqtui.tui.messages import UnexpectedError
-from reliability_helpers import HANG_GUARD_SECONDS
+from cqtui.tui.screens.queue_list import QueueListScreen
+from reliability_helpers import HANG_GUARD_SECONDS, AppSession
 from reliability_matrix import ATTEMPTS, ROWS, FaultRow, inject
 from tui_helpers import SIZE, column, error_text, make_app, press, settle, status
 
 FIRST_PAGE = [visible(queue.name) for queue in demo_queues()[:10]]
 MEMORY_GROWTH_LIMIT = 100 * 1024 * 1024
+# Below the latency row's 2 s and the slow body's minutes; roomy for every other row on a busy machine.
+TIMEOUTS = Timeouts(connect=2, read=1.0, total=1.5)
 
 
-def client_factory(row: FaultRow):
-    """The CLI's retry count with millisecond backoff; the short read timeout only where the row needs it."""
-    read = 0.5 if row.latency_ms else 5.0
+def matrix_client(profile) -> CiClient:
+    """The CLI's retry count with millisecond backoff."""
+    return CiClient(
+        profile.base_url,
+        profile.credentials,
+        retry=RetryPolicy(attempts=ATTEMPTS, base_delay=0.005, max_delay=0.01),
+        timeouts=TIMEOUTS,
+    )
 
-    def make(profile):
-        return CiClient(
-            profile.base_url,
-            profile.credentials,
-            retry=RetryPolicy(attempts=ATTEMPTS, base_delay=0.005, max_delay=0.01),
-            timeouts=Timeouts(connect=2, read=read),
-        )
 
-    return make
+@pytest.fixture(scope="module")
+def session():
+    with Emulator() as emulator:
+        app = make_app(emulator, Credentials(DEMO_SECRET_ID, DEMO_SECRET_KEY), client_factory=matrix_client)
+        running = AppSession(app, SIZE)
+        running.run(settle)
+        try:
+            yield running, emulator
+        finally:
+            running.close()
+
+
+def back_to_normal(emulator: Emulator) -> None:
+    emulator.clear_faults()
+    emulator.latency_ms = 0
+    emulator.clock_skew_seconds = 0
+    emulator.secrets[DEMO_SECRET_ID] = DEMO_SECRET_KEY
 
 
 def peak_rss() -> int:
@@ -44,9 +68,15 @@ def peak_rss() -> int:
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
-async def test_tui_under_fault(row: FaultRow, emulator, emulator_credentials):
-    app = make_app(emulator, emulator_credentials, client_factory=client_factory(row))
-    async with app.run_test(size=SIZE) as pilot:
+def test_tui_under_fault(row: FaultRow, session):
+    running, emulator = session
+    back_to_normal(emulator)
+
+    async def job(pilot) -> None:
+        app = pilot.app
+        while not isinstance(app.screen, QueueListScreen):
+            app.pop_screen()
+        app.fetch(ListQuery(page_size=10))  # a good first page, whatever the last row left
         await settle(pilot)
         assert column(app, "name") == FIRST_PAGE and error_text(app) == ""
         emulator.clear_requests()
@@ -84,3 +114,9 @@ async def test_tui_under_fault(row: FaultRow, emulator, emulator_credentials):
             assert error.request_id and f"RequestId: {visible(error.request_id)}" in shown, shown
         assert "Hint" in shown
         assert column(app, "name") == FIRST_PAGE  # nothing lost on screen
+
+    try:
+        running.run(job)
+    finally:
+        if row.refused:
+            emulator.start()  # the same port again, for the rows after this one

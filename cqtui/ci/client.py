@@ -34,22 +34,23 @@ DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 # --all stops here even if the server keeps claiming more: a lying TotalCount
 # must not turn into an endless loop.
 DEFAULT_MAX_QUEUES = 200_000
-# Pages in flight at once for --all: paging 10,000 queues by 100 is then 13 round
-# trips instead of 100 (4 at once still left --all latency-bound: bench/README.md).
-DEFAULT_CONCURRENCY = 8
+# Pages in flight at once for --all: paging 10,000 queues by 100 takes 11 round
+# trips instead of 100 (with 4 at once --all stayed latency-bound: bench/README.md).
+DEFAULT_CONCURRENCY = 10
 
 
 @dataclass(frozen=True, slots=True)
 class Timeouts:
     connect: float = 5.0
-    read: float = 15.0
+    read: float = 15.0  # for each read: a silent server
+    total: float = 60.0  # for one whole answer: a server trickling bytes, each read on time
 
     @classmethod
     def waiting(cls, seconds: float | None) -> Timeouts:
-        """The defaults, or at most `seconds` for connecting and for each read (`--timeout`)."""
+        """The defaults, or `seconds` per read and 4x that per answer (`--timeout`)."""
         if seconds is None:
             return cls()
-        return cls(connect=min(cls().connect, seconds), read=seconds)
+        return cls(connect=min(cls().connect, seconds), read=seconds, total=4 * seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +144,7 @@ class CiClient:
         self._clock = clock
         self._clock_offset = 0.0
         self._max_body_bytes = max_body_bytes
+        self._total_timeout = timeouts.total
         self._keep_raw = keep_raw
         self.last_latency: float | None = None
         self._http = httpx.AsyncClient(
@@ -235,11 +237,18 @@ class CiClient:
 
     async def _get_page(self, query: ListQuery) -> QueuePage:
         request = self._signed_request("GET", LIST_PATH, self._request_params(query))
-        response = await self._http.send(request, stream=True)
         try:
-            body = await self._read_capped(response)
-        finally:
-            await response.aclose()
+            async with asyncio.timeout(self._total_timeout):
+                response = await self._http.send(request, stream=True)
+                try:
+                    body = await self._read_capped(response)
+                finally:
+                    await response.aclose()
+        except TimeoutError:  # not retried, like a read timeout: a slow server costs one wait
+            raise TransportError(
+                "TotalTimeout",
+                f"no complete answer within {self._total_timeout:g} s ({request.url.copy_with(query=None)})",
+            ) from None
         request_id = response.headers.get("x-ci-request-id") or response.headers.get("x-cos-request-id") or ""
         if response.status_code != 200:
             if response.is_redirect:

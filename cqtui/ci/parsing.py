@@ -22,6 +22,7 @@ EXCERPT_CHARS = 200
 # What the API sends: ASCII digits. int() alone would also take "١٢", "１２" and "1_000".
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _ASCII_SPACE = " \t\r\n"
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # the API's integers; a larger one is a broken or hostile answer
 
 _NOTIFY_FIELDS = {
     "url": "Url",
@@ -67,13 +68,15 @@ def _integer(element: ET.Element, tag: str, where: str, problems: list[str]) -> 
     if raw is None or not raw.strip():
         return None
     digits = raw.strip(_ASCII_SPACE)
-    if _INTEGER.fullmatch(digits):
-        try:
-            return int(digits)
-        except ValueError:  # more digits than int() accepts
-            pass
-    problems.append(f"{where} {tag}: {visible(raw[:40])!r} is not an integer")
-    return None
+    if not _INTEGER.fullmatch(digits):
+        problems.append(f"{where} {tag}: {visible(raw[:40])!r} is not an integer")
+        return None
+    # int() of thousands of digits is slow and capped; 19 significant digits hold any int64.
+    value = int(digits) if len(digits.lstrip("+-").lstrip("0")) <= 19 else None
+    if value is None or not _INT64_MIN <= value <= _INT64_MAX:
+        problems.append(f"{where} {tag}: {visible(raw[:40])!r} is out of range for a 64-bit integer")
+        return None
+    return value
 
 
 def _notify_config(element: ET.Element | None) -> NotifyConfig | None:

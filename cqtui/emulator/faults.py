@@ -22,6 +22,7 @@ FAULTS: dict[str, str] = {
     "truncated_body": "200 whose Content-Length promises more than is sent; then the connection closes",
     "connection_reset": "the connection is reset (RST) without any answer",
     "reset_mid_body": "200 with half a listing, then the connection is reset (RST)",
+    "slow_body": "200 with a listing sent one byte every 0.1 s: no single read is late, the whole is",
     "dtd": "200 with a listing that starts with a DOCTYPE",
     "entity_expansion": "200 with a billion-laughs entity bomb",
     "external_entity": "200 with an external entity pointing at file:///etc/passwd",

@@ -219,6 +219,10 @@ class Emulator:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # listen() backlog. socketserver's default of 5 drops the SYNs of a client opening
+    # more connections at once (`cqtui queues --all` keeps 10 pages in flight), and each
+    # dropped SYN costs that connection a 1 s retransmit.
+    request_queue_size = 128
     emulator: Emulator
 
     def server_bind(self) -> None:
@@ -401,6 +405,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif kind == "connection_reset":
             self._reset()
+        elif kind == "slow_body":
+            body = self._first_page(emulator)
+            self._start(200, "application/xml", len(body))
+            for index in range(len(body)):
+                self.wfile.write(body[index : index + 1])
+                if emulator._stopping.wait(0.1):
+                    self.close_connection = True
+                    return
         elif kind == "reset_mid_body":
             body = self._first_page(emulator)
             self._start(200, "application/xml", len(body))

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 
 from cqtui.ci.errors import ConfigError
 from cqtui.profiles import tomltext
@@ -275,5 +274,7 @@ def edit_config(
             comments = tomltext.count_comment_lines(current.text)
             if comments:
                 raise CommentsWouldBeLost(shown(path), comments)
+        import tomli_w  # only writers need it; keeps `cqtui queues` lighter
+
         write_atomically(path, tomli_w.dumps(after))
         return after

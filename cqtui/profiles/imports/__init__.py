@@ -85,6 +85,8 @@ def load_json(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"invalid JSON at column {problem.colno}: {problem.msg}", path=visible(str(path)), line=problem.lineno
         ) from None
+    except RecursionError:
+        raise ConfigError("invalid JSON: nested too deeply", path=visible(str(path))) from None
     if not isinstance(data, dict):
         raise ConfigError("must hold a JSON object", path=visible(str(path)))
     return data

@@ -196,4 +196,7 @@ def _strip_comment(text: str) -> str:
 
 def parse_yaml(text: str, path: str = "") -> Any:
     """Nested dicts, lists and strings from `text`; YamlSubsetError outside the subset."""
-    return _Parser(text, path).parse()
+    try:
+        return _Parser(text, path).parse()
+    except RecursionError:  # the parser recurses per level; COSCLI files are three deep
+        raise YamlSubsetError("nested too deeply to be a COSCLI file", path=path) from None

@@ -24,6 +24,19 @@ class CqtuiScreen(Screen):
         Binding("question_mark", "help", "Help", tooltip="help: every key of this screen", id="help"),
     ]
 
+    _shown_bindings: tuple[object, ...] | None = None
+
+    def refresh_bindings(self) -> None:
+        """Tell the Footer only when a key changed: each call makes it remount every key,
+        which cost 30-60 ms of CPU and growing memory per page flip (bench/README.md)."""
+        shown = tuple(
+            (key, active.binding.action, active.binding.description, active.enabled, active.tooltip)
+            for key, active in self.active_bindings.items()
+        )
+        if shown != self._shown_bindings:
+            self._shown_bindings = shown
+            super().refresh_bindings()
+
     def heading(self) -> str:
         """The context bar's title for this screen."""
         return ""
