@@ -176,7 +176,7 @@ class _ScriptedHandler(BaseHTTPRequestHandler):
         try:
             super().handle_one_request()
         except (ssl.SSLError, ConnectionError):
-            self.close_connection = True  # a client refusing our certificate hangs up mid-handshake
+            self.close_connection = True  # a client that hung up mid-request
 
 
 def self_signed_cert(folder: Path) -> tuple[Path, Path]:
@@ -206,15 +206,6 @@ def self_signed_cert(folder: Path) -> tuple[Path, Path]:
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return cert_file, key_file
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return predicate()
 
 
 class AppSession:

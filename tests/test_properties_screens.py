@@ -31,6 +31,7 @@ from cqtui.textwidth import cell_width
 from cqtui.tui import formatting as fmt
 from cqtui.tui.app import CqtuiApp
 from cqtui.tui.screens.notify_config import NotifyConfigScreen
+from cqtui.tui.profile_source import ProfileRow
 from cqtui.tui.screens.profile_picker import ProfilePicker
 from cqtui.tui.screens.queue_detail import QueueDetailScreen
 from cqtui.tui.screens.queue_list import QueueListScreen
@@ -64,8 +65,14 @@ class ChangingProfiles:
         self.listed: list[str] = []
         self.fields: dict[str, tuple[str, str]] = {}
 
-    def names(self) -> list[str]:
-        return list(self.listed)
+    path = None
+
+    def rows(self) -> list[ProfileRow]:
+        rows = []
+        for name in self.listed:
+            region, bucket = self.fields.get(name, ("ap-guangzhou", DEMO_BUCKET))
+            rows.append(ProfileRow(name, region, bucket, self.endpoint, "-", False))
+        return rows
 
     def resolve(self, name: str) -> ResolvedProfile:
         region, bucket = self.fields.get(name, ("ap-guangzhou", DEMO_BUCKET))
@@ -281,7 +288,11 @@ def test_profile_names_are_drawn_literally_in_the_picker_and_the_context_bar(wor
         assert isinstance(app.screen, ProfilePicker)
         options = app.screen.query_one(OptionList)
         prompts = [options.get_option_at_index(index).prompt.plain for index in range(options.option_count)]
-        assert prompts == [visible(name) + ("  (current)" if name == current else "") for name in profiles.listed]
+        assert len(prompts) == len(profiles.listed)
+        for name, prompt in zip(profiles.listed, prompts):
+            # The name column is 10 cells wide; ">" marks the current profile.
+            assert prompt[1] == (">" if name == current else " ")
+            assert fitting_prefix(visible(name), 8) in prompt
         assert_no_raw_controls(screen_plain(app), "picker")
         if chosen is None:
             await press(pilot, "escape")

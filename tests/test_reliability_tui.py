@@ -70,10 +70,10 @@ async def test_the_tui_honours_the_timeout_option(emulator, tmp_path, monkeypatc
     monkeypatch.setenv("TENCENTCLOUD_REGION", "ap-guangzhou")
     args = parse_args(["--timeout", "0.3", "--config", str(tmp_path / "none.toml"), "--endpoint", emulator.base_url,
                        "--bucket", DEMO_BUCKET])  # fmt: skip
-    emulator.latency_ms = 1500
+    emulator.latency_ms = 1000
     app = app_for(args)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, timeout=1.0)  # the 0.3 s timeout has long passed by then
+        await settle(pilot, timeout=0.7)  # the 0.3 s timeout has long passed by then
         error = app.listing.error
         assert error is not None and getattr(error, "kind", "") == "ReadTimeout", error
 

@@ -60,7 +60,7 @@ def test_app_from_config_with_profiles_and_keymap(tmp_path, clean_env):
     app = app_for(parse_args(["--config", str(path), "--region", "ap-nanjing"]))
     assert (app.profile.name, app.profile.region, app.listing.wanted.page_size) == ("prod", "ap-nanjing", 20)
     assert app._keymap == {"next_page": "j"}
-    assert app.profiles.names() == ["prod", "test"]
+    assert [row.name for row in app.profiles.rows()] == ["prod", "test"]
     switched = app.profiles.resolve("test")
     assert (switched.name, switched.region) == ("test", "ap-beijing")  # the start's --region was for prod
 

@@ -10,6 +10,7 @@ from cqtui.ci.errors import ConfigError
 from cqtui.emulator.data import demo_queues
 from cqtui.tui.clock import FrozenClock
 from cqtui.tui.screens.notify_config import NotifyConfigScreen
+from cqtui.tui.profile_source import ProfileRow
 from cqtui.tui.screens.profile_picker import ProfilePicker
 from cqtui.tui.screens.queue_list import QueueListScreen
 from cqtui.tui.screens.raw_xml import RawXmlScreen
@@ -159,8 +160,10 @@ class BrokenProfiles:
     def __init__(self, good):
         self.good = good
 
-    def names(self) -> list[str]:
-        return [self.good.name, "broken"]
+    path = None
+
+    def rows(self) -> list[ProfileRow]:
+        return [ProfileRow(name, "", "", "", "-", False) for name in (self.good.name, "broken")]
 
     def resolve(self, name: str):
         if name == "broken":

@@ -219,20 +219,11 @@ class CqtuiApp(App[int]):
     # -- profiles ------------------------------------------------------------------
 
     def choose_profile(self) -> None:
-        try:
-            names = self.profiles.names()
-        except CqtuiError as error:
-            self._set_listing(replace(self.listing, error=error))
-            return
-        if not names:
-            self.notify("No profiles in the config file yet: add one with `cqtui profiles add NAME`.", markup=False)
-            return
-
         def chosen(name: str | None) -> None:
             if name is not None:
                 self.run_worker(self.switch_profile(name), group="switch-profile", exclusive=True, exit_on_error=False)
 
-        self.push_screen(ProfilePicker(names, self.profile.name), chosen)
+        self.push_screen(ProfilePicker(self.profiles, self.profile.name), chosen)
 
     async def switch_profile(self, name: str) -> None:
         """Re-resolve `name` (it may run a secret_key_command, so off the event loop) and reload."""

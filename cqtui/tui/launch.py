@@ -52,9 +52,23 @@ def run_tui(args: argparse.Namespace) -> int:
     try:
         app = app_for(args)
     except NoProfileError as problem:
-        print(NO_PROFILE_HELP.format(reason=problem), file=sys.stderr, end="")
-        return 2
+        if not (sys.stdin.isatty() and sys.stdout.isatty()) or not _first_run(args):
+            print(NO_PROFILE_HELP.format(reason=problem), file=sys.stderr, end="")
+            return 2
+        app = app_for(args)
     return app.run() or 0
+
+
+def _first_run(args: argparse.Namespace) -> bool:
+    """Show the create-a-profile form; True when a profile was saved (and is now in `args`)."""
+    from cqtui.profiles.store import config_path
+    from cqtui.tui.first_run import FirstRunApp
+
+    name = FirstRunApp(config_path(getattr(args, "config", None))).run()
+    if not name:
+        return False
+    args.profile = name
+    return True
 
 
 def app_for(args: argparse.Namespace) -> CqtuiApp:

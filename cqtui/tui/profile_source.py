@@ -1,30 +1,53 @@
-"""Where the `P` picker gets profile names from, and how it turns a name into a profile."""
+"""Where the `P` picker gets profiles from, and how it turns a name into a profile."""
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
+from cqtui.ci.credentials import mask
 from cqtui.profiles import document
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.profiles.resolve import resolve_from_args
 from cqtui.profiles.store import config_path, read_config
 
 
+@dataclass(frozen=True)
+class ProfileRow:
+    """What the picker shows of a profile: nothing secret but a masked SecretId."""
+
+    name: str
+    region: str
+    bucket: str
+    endpoint: str
+    secret_id: str
+    is_default: bool
+
+
 class ProfileSource(Protocol):
-    def names(self) -> list[str]: ...
+    # The file add/edit/delete write to; None when there is none to write (--demo).
+    path: Path | None
+
+    def rows(self) -> list[ProfileRow]: ...
 
     def resolve(self, name: str) -> ResolvedProfile: ...
 
 
 class FixedProfiles:
-    """Profiles known up front: `--demo` (just "demo") and tests."""
+    """Profiles known up front: `--demo` (just "demo") and tests. Nothing to edit."""
+
+    path = None
 
     def __init__(self, *profiles: ResolvedProfile) -> None:
         self._profiles = {profile.name: profile for profile in profiles}
 
-    def names(self) -> list[str]:
-        return list(self._profiles)
+    def rows(self) -> list[ProfileRow]:
+        return [
+            ProfileRow(p.name, p.region, p.bucket, p.endpoint, mask(p.credentials.secret_id), False)
+            for p in self._profiles.values()
+        ]
 
     def resolve(self, name: str) -> ResolvedProfile:
         return self._profiles[name]
@@ -36,12 +59,24 @@ class ConfigProfiles:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self._args = args
+        self.path: Path | None = config_path(getattr(args, "config", None))
 
-    def names(self) -> list[str]:
-        config = read_config(config_path(getattr(self._args, "config", None)))
+    def rows(self) -> list[ProfileRow]:
+        config = read_config(self.path)
         if config is None:
             return []
-        return sorted(document.profiles_table(config.data, config))
+        default = document.default_name(config.data, config)
+        return [
+            ProfileRow(
+                name,
+                str(table.get("region", "")),
+                str(table.get("bucket", "")),
+                str(table.get("endpoint", "")),
+                mask(str(table.get("secret_id", ""))) if table.get("secret_id") else "-",
+                name == default,
+            )
+            for name, table in sorted(document.profiles_table(config.data, config).items())
+        ]
 
     def resolve(self, name: str) -> ResolvedProfile:
         overrides = {"profile": name, "region": None, "bucket": None, "endpoint": None}

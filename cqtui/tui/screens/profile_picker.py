@@ -1,4 +1,4 @@
-"""The `P` dialog: pick a profile from the config file (in --demo, just "demo")."""
+"""The `P` dialog: switch, add, edit or delete profiles (in --demo, just "demo", read-only)."""
 
 from __future__ import annotations
 
@@ -10,35 +10,134 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from cqtui.ci.errors import ConfigError
+from cqtui.profiles import document
 from cqtui.safetext import visible
+from cqtui.textwidth import fit
+from cqtui.tui.config_writes import write_config
+from cqtui.tui.profile_source import ProfileRow, ProfileSource
+from cqtui.tui.screens.confirm import ConfirmDialog
+from cqtui.tui.screens.profile_form import ProfileForm
+
+EDITING_ACTIONS = {"add_profile", "edit_profile", "delete_profile"}
+
+
+def row_text(row: ProfileRow, current: str) -> Text:
+    marks = ("*" if row.is_default else " ") + (">" if row.name == current else " ")
+    where = row.endpoint or "(CI host)"
+    line = f"{marks} {fit(visible(row.name), 10)} {fit(visible(row.region), 14)} {fit(visible(row.bucket), 26)} {visible(where)}"
+    return Text(line, no_wrap=True, overflow="ellipsis")
 
 
 class ProfilePicker(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="back")]
+    """Dismisses with the profile to switch to, or None."""
 
-    def __init__(self, names: list[str], current: str) -> None:
+    BINDINGS = [
+        Binding("a", "add_profile", "Add", id="add_profile"),
+        Binding("e", "edit_profile", "Edit", id="edit_profile"),
+        Binding("d", "delete_profile", "Delete", id="delete_profile"),
+        Binding("escape", "cancel", "Cancel", id="back"),
+    ]
+
+    def __init__(self, source: ProfileSource, current: str) -> None:
         super().__init__()
-        self._names = names
+        self._source = source
         self._current = current
+        self._rows: list[ProfileRow] = []
+        self._problem = ""
 
     def compose(self) -> ComposeResult:
-        options = [
-            Option(Text(visible(name) + ("  (current)" if name == self._current else "")), id=str(index))
-            for index, name in enumerate(self._names)
-        ]
         with Vertical(id="dialog"):
-            yield Label("Switch profile", markup=False)
-            yield OptionList(*options, id="profiles")
-            yield Label("enter: switch · escape: cancel", classes="dim", markup=False)
+            yield Label("Profiles  (* default, > current)", markup=False)
+            yield OptionList(*self._options(), id="profiles")
+            yield Label("", id="picker-message", markup=False)
+            hint = "enter: switch · a: add · e: edit · d: delete · escape: close"
+            if self._source.path is None:
+                hint = "enter: switch · escape: close (demo: nothing to edit)"
+            yield Label(hint, classes="dim", markup=False)
+
+    def _options(self) -> list[Option]:
+        try:
+            self._rows = self._source.rows()
+            self._problem = ""
+        except ConfigError as problem:
+            self._rows = []
+            self._problem = str(problem)
+        return [Option(row_text(row, self._current)) for row in self._rows]
 
     def on_mount(self) -> None:
+        self._say(self._problem)
+        self._highlight(self._current)
+        self.query_one(OptionList).focus()
+
+    def reload(self, highlight: str | None = None) -> None:
         picker = self.query_one(OptionList)
-        if self._current in self._names:
-            picker.highlighted = self._names.index(self._current)
-        picker.focus()
+        picker.clear_options()
+        picker.add_options(self._options())
+        if self._problem:
+            self._say(self._problem)
+        self.call_after_refresh(self._highlight, highlight or self._current)
+
+    def _highlight(self, name: str) -> None:
+        names = [row.name for row in self._rows]
+        picker = self.query_one(OptionList)
+        picker.highlighted = names.index(name) if name in names else (0 if names else None)
+        self.refresh_bindings()
+
+    def _say(self, message: str) -> None:
+        self.query_one("#picker-message", Label).update(Text(visible(message)))
+
+    def _selected(self) -> str | None:
+        index = self.query_one(OptionList).highlighted
+        return self._rows[index].name if index is not None and index < len(self._rows) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in EDITING_ACTIONS and self._source.path is None:
+            return None  # --demo writes no file
+        if action in ("edit_profile", "delete_profile") and self.is_mounted and self._selected() is None:
+            return None
+        return True
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.refresh_bindings()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self._names[int(event.option.id)])
+        self.dismiss(self._rows[event.option_index].name)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_add_profile(self) -> None:
+        self._open_form(None)
+
+    def action_edit_profile(self) -> None:
+        self._open_form(self._selected())
+
+    def _open_form(self, name: str | None) -> None:
+        assert self._source.path is not None
+        try:
+            form = ProfileForm(self._source.path, name)
+        except ConfigError as problem:  # a broken file is shown, never rewritten
+            self._say(str(problem))
+            return
+        self.app.push_screen(form, lambda saved: self.reload(saved) if saved else None)
+
+    def action_delete_profile(self) -> None:
+        name = self._selected()
+        if name is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(name)
+
+        self.app.push_screen(ConfirmDialog(f"Delete profile {visible(name)!r} from the config file?"), answered)
+
+    def _delete(self, name: str) -> None:
+        assert self._source.path is not None
+
+        def done(problem: ConfigError | None) -> None:
+            self._say(f"Not deleted: {problem}" if problem else f"Deleted profile {name}.")
+            self.reload()
+
+        write_config(self.app, self._source.path, lambda data: document.remove_profile(data, name), done)

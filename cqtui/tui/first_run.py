@@ -1,0 +1,24 @@
+"""The first run: no profile anywhere, so the only screen is the form that creates one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from cqtui.tui.screens.profile_form import ProfileForm
+
+
+class FirstRunApp(App[str | None]):
+    """Exits with the new profile's name, or None when the user leaves the form."""
+
+    CSS_PATH = "cqtui.tcss"
+    TITLE = "cqtui"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._path = path
+
+    def on_mount(self) -> None:
+        self.push_screen(ProfileForm(self._path, first_run=True), self.exit)
