@@ -268,3 +268,30 @@ async def test_no_screen_shows_a_secret(secured):
     for name, svg in shots.items():
         assert CANARY in svg, f"control: the {name} screenshot does not show the profile name as text"
         assert_clean(svg, f"the {name} screen")
+
+
+async def test_the_profile_form_never_shows_a_stored_secret(config, secured, monkeypatch):
+    """Editing a profile (and testing its connection) from the picker: the key and token stay off screen."""
+    from cqtui.cli import parse_args
+    from cqtui.tui.launch import app_for
+    from cqtui.tui.screens.profile_form import ProfileForm
+
+    app = app_for(parse_args(["--config", str(config)]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "P")
+        assert isinstance(app.screen, ProfilePicker)
+        picker = app.export_screenshot()
+        await press(pilot, "e")
+        assert isinstance(app.screen, ProfileForm)
+        form = app.export_screenshot()
+        await press(pilot, "ctrl+t")  # test connection: a real signed request with the stored key
+        for _ in range(100):
+            if secured.requests and "Testing" not in app.export_screenshot():
+                break
+            await pilot.pause(0.05)
+        tested = app.export_screenshot()
+    assert secured.requests[-1].params.get("pageSize") == "1"  # the test connection was really made
+    for name, svg in (("picker", picker), ("edit form", form), ("form after a connection test", tested)):
+        assert "leak" in svg, f"control: the {name} screenshot shows the profile name"
+        assert_clean(svg, f"the {name}")

@@ -48,6 +48,10 @@ class ProfileForm(Screen[str | None]):
         self._taken = set(document.profiles_table(data))
         self._existing: dict[str, Any] = dict(document.profiles_table(data).get(name, {})) if name else {}
         self._revealed = False
+        # Problems show for fields typed in, and for all after a save or test attempt:
+        # a fresh form is not a wall of red.
+        self._touched: set[str] = set()
+        self._show_all = False
 
     # -- layout ------------------------------------------------------------------
 
@@ -103,11 +107,12 @@ class ProfileForm(Screen[str | None]):
         for field in FORM_FIELDS:
             shown = self.query_one(f"#problem-{field.key}", Static)
             shown.update(Text(problems.get(field.key, "")))
-            shown.display = field.key in problems
+            shown.display = field.key in problems and (self._show_all or field.key in self._touched)
         self.query_one("#save", Button).disabled = bool(problems)
         return problems
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self._touched.add((event.input.id or "").removeprefix("field-"))
         self._validate()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -130,6 +135,7 @@ class ProfileForm(Screen[str | None]):
         self.dismiss(None)
 
     def action_save(self) -> None:
+        self._show_all = True
         if self._validate():
             self._say("Fix the fields marked above first.")
             return
@@ -155,6 +161,7 @@ class ProfileForm(Screen[str | None]):
         write_config(self.app, self._path, change, done)
 
     def action_test_connection(self) -> None:
+        self._show_all = True
         problems = {key: text for key, text in self._validate().items() if key != "name"}
         if problems:
             self._say("Fix the fields marked above before testing.")
