@@ -7,6 +7,7 @@ already passed through `visible()`; callers wrap them in `Text`, never markup.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from cqtui.ci.models import NotifyConfig
 from cqtui.safetext import visible
@@ -24,6 +25,7 @@ CALLBACK_TYPES = {"Url": "HTTP callback to a URL", "TDMQ": "message to a TDMQ to
 CALLBACK_STATES = {"On": "callbacks are sent", "Off": "callbacks off"}
 
 
+@lru_cache(maxsize=4096)  # every redraw of a page parses the same few hundred stamps
 def parse_server_time(value: str) -> datetime | None:
     """`2022-08-09T16:23:11+0800` as an aware datetime, or None when it isn't one."""
     text = value.strip()
