@@ -1,8 +1,5 @@
-"""TUI reliability beyond the matrix: absurd numbers from the server, the --timeout option.
-
-Tests marked xfail(strict=True) pin TUI defects found by the campaign; the
-fix for each is in its reason (cqtui/tui belongs to the TUI work).
-"""
+"""TUI reliability beyond the matrix: absurd numbers from the server, the --timeout option,
+queue ids a server repeats on one page."""
 
 from __future__ import annotations
 
@@ -40,12 +37,6 @@ async def test_a_400_digit_total_count_does_not_kill_the_app():
             assert "out of range" in " ".join(app.listing.page.problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TUI defect: cqtui/tui/listing.py Listing.total_pages uses math.ceil(total / size), a float "
-    "division: wrong for counts above 2**53 (and it raised OverflowError for huge ones before the parser "
-    "capped integers at 64 bits). Fix: `return max(1, -(-self.page.total_count // self.wanted.page_size))`.",
-)
 def test_page_count_is_exact_for_any_64_bit_total():
     page = QueuePage(request_id="r", total_count=INT64_MAX, page_number=1, page_size=10)
     query = ListQuery(page_size=10)
@@ -53,13 +44,6 @@ def test_page_count_is_exact_for_any_64_bit_total():
     assert listing.total_pages == (INT64_MAX + 9) // 10
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TUI defect: `cqtui --timeout N` (a global option) is parsed but the TUI ignores it: "
-    "cqtui/tui/launch.py builds CqtuiApp with the default client_for. Fix: in app_for pass "
-    "`client_factory=functools.partial(client_for, timeouts=Timeouts.waiting(args.timeout))` "
-    "(cqtui.ci.client), and the same in _run_demo.",
-)
 async def test_the_tui_honours_the_timeout_option(emulator, tmp_path, monkeypatch):
     from cqtui.tui.launch import app_for
 
@@ -78,15 +62,6 @@ async def test_the_tui_honours_the_timeout_option(emulator, tmp_path, monkeypatc
         assert error is not None and getattr(error, "kind", "") == "ReadTimeout", error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TUI defect: with two queues sharing a QueueId on one page (a buggy or hostile server), the "
-    "NotifyConfig screen of the second shows the first's settings: NotifyConfigScreen.listing_changed runs "
-    "on mount and cqtui/tui/listing.py find_queue() returns the first queue with that id. Fix: find_queue "
-    "returns None when the id is not unique on the page (`matches = [q for q in page.queues if "
-    "q.queue_id == queue_id]; return matches[0] if len(matches) == 1 else None`), so screens keep the queue "
-    "they were opened with.",
-)
 async def test_notify_config_of_a_queue_whose_id_is_shared_shows_its_own_settings(emulator, emulator_credentials):
     from dataclasses import replace
 

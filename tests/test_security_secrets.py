@@ -2,7 +2,7 @@
 
 Every command (queues in each format and on errors, profiles list/show/add/
 edit/test/import, emulator) and every screen (list, detail, NotifyConfig, raw
-XML, error, help, profile picker) runs with the secrets in play; stdout,
+XML, error, help, profile picker, profile form) runs with the secrets in play; stdout,
 stderr, Python logging at DEBUG (httpx and httpcore included), the str/repr
 of every error raised and the SVG of every screen are searched for any ten
 characters in a row of either secret.

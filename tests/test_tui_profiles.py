@@ -17,7 +17,7 @@ from cqtui.tui.screens.confirm import ConfirmDialog
 from cqtui.tui.screens.profile_form import ProfileForm
 from cqtui.tui.screens.profile_picker import ProfilePicker
 from cqtui.tui.stills import settle
-from tests.tui_helpers import SIZE, column, make_app
+from tui_helpers import SIZE, column, make_app
 
 KEY_ON_FILE = "file-secret-key-never-shown"
 

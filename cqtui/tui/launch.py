@@ -6,9 +6,12 @@ Textual is imported only once a profile is in hand, so config errors print fast.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from cqtui.ci.client import CiClient, Timeouts, client_for
 from cqtui.ci.credentials import Credentials
 from cqtui.profiles.errors import NoProfileError
 from cqtui.profiles.model import ResolvedProfile
@@ -46,9 +49,14 @@ def demo_profile(base_url: str) -> ResolvedProfile:
     )
 
 
+def client_factory(args: argparse.Namespace) -> Callable[[ResolvedProfile], CiClient]:
+    """Clients that honour `--timeout`."""
+    return functools.partial(client_for, timeouts=Timeouts.waiting(getattr(args, "timeout", None)))
+
+
 def run_tui(args: argparse.Namespace) -> int:
     if getattr(args, "demo", False):
-        return _run_demo()
+        return _run_demo(args)
     try:
         app = app_for(args)
     except NoProfileError as problem:
@@ -77,13 +85,18 @@ def app_for(args: argparse.Namespace) -> CqtuiApp:
     from cqtui.tui.app import CqtuiApp
     from cqtui.tui.profile_source import ConfigProfiles
 
-    return CqtuiApp(profile, profiles=ConfigProfiles(args), keymap=load_keymap(getattr(args, "config", None)))
+    return CqtuiApp(
+        profile,
+        profiles=ConfigProfiles(args),
+        keymap=load_keymap(getattr(args, "config", None)),
+        client_factory=client_factory(args),
+    )
 
 
-def _run_demo() -> int:
+def _run_demo(args: argparse.Namespace) -> int:
     """The emulator in this process on a free loopback port; no file is read or written."""
     from cqtui.emulator.server import Emulator
     from cqtui.tui.app import CqtuiApp
 
     with Emulator() as emulator:
-        return CqtuiApp(demo_profile(emulator.base_url)).run() or 0
+        return CqtuiApp(demo_profile(emulator.base_url), client_factory=client_factory(args)).run() or 0

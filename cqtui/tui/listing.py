@@ -8,7 +8,6 @@ never see half an update.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -46,7 +45,10 @@ def find_queue(page: QueuePage, queue_id: str) -> Queue | None:
     """The queue with `queue_id` on `page` (None for an empty id: it identifies nothing)."""
     if not queue_id:
         return None
-    return next((queue for queue in page.queues if queue.queue_id == queue_id), None)
+    # An id twice on one page (a buggy or hostile server) identifies nothing either:
+    # screens then keep the queue they were opened with.
+    matches = [queue for queue in page.queues if queue.queue_id == queue_id]
+    return matches[0] if len(matches) == 1 else None
 
 
 def same_listing(a: ListQuery, b: ListQuery) -> bool:
@@ -75,7 +77,7 @@ class Listing:
             return None
         if not same_listing(self.loaded_query, self.wanted):
             return None
-        return max(1, math.ceil(self.page.total_count / self.wanted.page_size))
+        return max(1, -(-self.page.total_count // self.wanted.page_size))  # exact for any integer
 
     @property
     def on_first_page(self) -> bool:
