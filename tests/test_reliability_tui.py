@@ -3,7 +3,6 @@ queue ids a server repeats on one page."""
 
 from __future__ import annotations
 
-import pytest
 
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.models import ListQuery, QueuePage
