@@ -19,6 +19,19 @@ class NotifyConfig:
     mq_name: str = ""
 
 
+# NotifyConfig attribute -> the API's element (and JSON) name, in the API's order.
+NOTIFY_CONFIG_API_NAMES = {
+    "url": "Url",
+    "event": "Event",
+    "type": "Type",
+    "state": "State",
+    "result_format": "ResultFormat",
+    "mq_mode": "MqMode",
+    "mq_region": "MqRegion",
+    "mq_name": "MqName",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Queue:
     """One `<QueueList>` element. Integers are None when missing or not a number."""

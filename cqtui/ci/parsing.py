@@ -15,7 +15,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from cqtui.ci.errors import ResponseFormatError, ServiceError
-from cqtui.ci.models import NotifyConfig, Queue, QueuePage
+from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Queue, QueuePage
 from cqtui.safetext import visible
 
 EXCERPT_CHARS = 200
@@ -23,18 +23,6 @@ EXCERPT_CHARS = 200
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _ASCII_SPACE = " \t\r\n"
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # the API's integers; a larger one is a broken or hostile answer
-
-_NOTIFY_FIELDS = {
-    "url": "Url",
-    "event": "Event",
-    "type": "Type",
-    "state": "State",
-    "result_format": "ResultFormat",
-    "mq_mode": "MqMode",
-    "mq_region": "MqRegion",
-    "mq_name": "MqName",
-}
-
 
 def excerpt(body: bytes) -> str:
     """The first characters of a body on one line, safe to print."""
@@ -82,7 +70,7 @@ def _integer(element: ET.Element, tag: str, where: str, problems: list[str]) -> 
 def _notify_config(element: ET.Element | None) -> NotifyConfig | None:
     if element is None:
         return None
-    return NotifyConfig(**{field: _text(element, tag) for field, tag in _NOTIFY_FIELDS.items()})
+    return NotifyConfig(**{field: _text(element, tag) for field, tag in NOTIFY_CONFIG_API_NAMES.items()})
 
 
 def _queue(element: ET.Element, index: int, problems: list[str], keep_raw: bool) -> Queue:

@@ -10,21 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable
 
-from cqtui.ci.models import NotifyConfig, Queue, QueuePage
+from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Queue, QueuePage
 from cqtui.safetext import visible
 from cqtui.textwidth import cell_width, fit
-
-_NOTIFY_JSON_NAMES = {
-    "url": "Url",
-    "event": "Event",
-    "type": "Type",
-    "state": "State",
-    "result_format": "ResultFormat",
-    "mq_mode": "MqMode",
-    "mq_region": "MqRegion",
-    "mq_name": "MqName",
-}
-
 
 def callback_summary(config: NotifyConfig | None) -> str:
     if config is None:
@@ -37,7 +25,7 @@ def callback_summary(config: NotifyConfig | None) -> str:
 def notify_json(config: NotifyConfig | None) -> dict[str, str] | None:
     if config is None:
         return None
-    return {api: getattr(config, field) for field, api in _NOTIFY_JSON_NAMES.items() if getattr(config, field)}
+    return {api: getattr(config, field) for field, api in NOTIFY_CONFIG_API_NAMES.items() if getattr(config, field)}
 
 
 def queue_json(queue: Queue) -> dict[str, object]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cqtui.ci.errors import ConfigError
-from cqtui.ci.models import NotifyConfig, Queue
+from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Queue
 from cqtui.emulator.xmlbody import xml_problem
 
 DEMO_BUCKET = "examplebucket-1250000000"
@@ -230,10 +230,6 @@ _STRING_FIELDS = {
     "CreateTime": "create_time", "Category": "category", "BucketId": "bucket_id",
 }
 _INTEGER_FIELDS = {"MaxSize": "max_size", "MaxConcurrent": "max_concurrent"}
-_NOTIFY_FIELDS = {
-    "Url": "url", "Event": "event", "Type": "type", "State": "state", "ResultFormat": "result_format",
-    "MqMode": "mq_mode", "MqRegion": "mq_region", "MqName": "mq_name",
-}
 
 
 class _BadEntry(Exception):
@@ -256,10 +252,10 @@ def _notify_from_json(value: Any) -> NotifyConfig | None:
         return None
     if not isinstance(value, dict):
         raise _BadEntry(f"NotifyConfig must be an object or null, got {type(value).__name__}")
-    unknown = sorted(set(value) - set(_NOTIFY_FIELDS))
+    unknown = sorted(set(value) - set(NOTIFY_CONFIG_API_NAMES.values()))
     if unknown:
         raise _BadEntry(f"NotifyConfig has unknown field {unknown[0]!r}")
-    return NotifyConfig(**{attr: _text(value.get(key), f"NotifyConfig.{key}") for key, attr in _NOTIFY_FIELDS.items()})
+    return NotifyConfig(**{attr: _text(value.get(key), f"NotifyConfig.{key}") for attr, key in NOTIFY_CONFIG_API_NAMES.items()})
 
 
 def _queue_from_json(entry: Any) -> Queue:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from cqtui.ci.models import NotifyConfig, Queue, QueuePage
+from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Queue, QueuePage
 
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # CR is escaped as a reference: a parser would otherwise normalise it to LF.
@@ -48,18 +48,8 @@ def _integer(name: str, value: int | None) -> str:
 
 
 def notify_config_xml(config: NotifyConfig) -> str:
-    return (
-        "<NotifyConfig>"
-        + _optional("Url", config.url)
-        + _optional("Event", config.event)
-        + _optional("Type", config.type)
-        + _optional("State", config.state)
-        + _optional("ResultFormat", config.result_format)
-        + _optional("MqMode", config.mq_mode)
-        + _optional("MqRegion", config.mq_region)
-        + _optional("MqName", config.mq_name)
-        + "</NotifyConfig>"
-    )
+    fields = "".join(_optional(name, getattr(config, attr)) for attr, name in NOTIFY_CONFIG_API_NAMES.items())
+    return f"<NotifyConfig>{fields}</NotifyConfig>"
 
 
 def queue_xml(queue: Queue) -> str:
