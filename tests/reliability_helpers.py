@@ -55,33 +55,53 @@ def cli_env(config: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+# Runs `python -m cqtui` and, at exit, writes its own VmHWM (peak resident memory of
+# this program's address space) to a file. Not ru_maxrss: on Linux that includes the
+# parent's size at fork time (exec records the old address space's peak), so a
+# child of a 300 MiB pytest process would always "use" 300 MiB.
+_PEAK_PROBE = """
+import atexit, runpy, sys
+
+def _report_peak(path=sys.argv[1]):
+    with open("/proc/self/status") as status, open(path, "w") as out:
+        out.write(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+
+atexit.register(_report_peak)
+sys.argv = ["cqtui", *sys.argv[2:]]
+runpy.run_module("cqtui", run_name="__main__", alter_sys=True)
+"""
+
+
 def run_cli(
     *args: str, env: Mapping[str, str], stdin: bytes = b"", timeout: float = HANG_GUARD_SECONDS
 ) -> CliRun:
-    """Run `python -m cqtui ARGS`; the child's own ru_maxrss comes from wait4, not RUSAGE_CHILDREN."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as given:
-        given.write(stdin)
-        given.seek(0)
+    """Run `python -m cqtui ARGS` with a hang guard; `peak_rss_bytes` is 0 if it never exited normally."""
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        peak_file = Path(folder) / "peak-kib"
         started = time.monotonic()
         process = subprocess.Popen(
-            [sys.executable, "-m", "cqtui", *args], stdin=given, stdout=out, stderr=err, env=dict(env)
+            [sys.executable, "-c", _PEAK_PROBE, str(peak_file), *args],
+            stdin=subprocess.PIPE,
+            stdout=out,
+            stderr=err,
+            env=dict(env),
         )
         guard = threading.Timer(timeout, process.kill)
         guard.start()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
+            process.communicate(stdin)
         finally:
             guard.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - started
         out.seek(0)
         err.seek(0)
+        peak_kib = int(peak_file.read_text()) if peak_file.exists() else 0
         return CliRun(
             process.returncode,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
             seconds,
-            usage.ru_maxrss * 1024,  # Linux reports KiB
+            peak_kib * 1024,
         )
 
 
