@@ -23,10 +23,11 @@ EDITING_ACTIONS = {"add_profile", "edit_profile", "delete_profile"}
 
 
 def row_text(row: ProfileRow, current: str) -> Text:
+    """Two lines: marks, name, region and bucket; then the endpoint, which may be long."""
     marks = ("*" if row.is_default else " ") + (">" if row.name == current else " ")
-    where = row.endpoint or "(CI host)"
-    line = f"{marks} {fit(visible(row.name), 10)} {fit(visible(row.region), 14)} {fit(visible(row.bucket), 26)} {visible(where)}"
-    return Text(line, no_wrap=True, overflow="ellipsis")
+    first = f"{marks} {fit(visible(row.name), 10)} {fit(visible(row.region), 14)} {visible(row.bucket)}"
+    where = visible(row.endpoint) if row.endpoint else "the bucket's CI host (https)"
+    return Text.assemble(first, "\n", (f"   {where}", "dim"))
 
 
 class ProfilePicker(ModalScreen[str | None]):
