@@ -36,6 +36,14 @@ def write_config(path, emulator, credentials, *, extra: str = "") -> None:
     path.chmod(0o600)
 
 
+@pytest.fixture
+def two_profiles(tmp_path, emulator, emulator_credentials):
+    """A private config file with `prod` (the default, on the emulator) and `spare`."""
+    path = tmp_path / "cfg" / "config.toml"
+    write_config(path, emulator, emulator_credentials)
+    return path
+
+
 def profiles_in(path) -> dict:
     return tomllib.loads(path.read_text())["profiles"]
 
@@ -164,14 +172,13 @@ async def test_test_connection_against_the_emulator(tmp_path, emulator, emulator
         assert "SignatureDoesNotMatch" in text and "403" in text and "RequestId" in text
 
 
-async def picker_app(path):
+def picker_app(path):
     return app_for(parse_args(["--config", str(path)]))
 
 
-async def test_picker_lists_profiles_and_switching_reloads(tmp_path, emulator, emulator_credentials):
-    path = tmp_path / "cfg" / "config.toml"
-    write_config(path, emulator, emulator_credentials)
-    app = await picker_app(path)
+async def test_picker_lists_profiles_and_switching_reloads(two_profiles, emulator_credentials):
+    path = two_profiles
+    app = picker_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("P")
@@ -187,10 +194,9 @@ async def test_picker_lists_profiles_and_switching_reloads(tmp_path, emulator, e
         assert app.profile.name == "spare" and app.profile.region == "ap-beijing"
 
 
-async def test_edit_keeps_unchanged_fields_and_the_secret(tmp_path, emulator, emulator_credentials):
-    path = tmp_path / "cfg" / "config.toml"
-    write_config(path, emulator, emulator_credentials)
-    app = await picker_app(path)
+async def test_edit_keeps_unchanged_fields_and_the_secret(two_profiles, emulator_credentials):
+    path = two_profiles
+    app = picker_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("P", "down", "e")
@@ -207,10 +213,9 @@ async def test_edit_keeps_unchanged_fields_and_the_secret(tmp_path, emulator, em
     assert spare["page_size"] == 20 and spare["secret_key"] == KEY_ON_FILE and spare["region"] == "ap-beijing"
 
 
-async def test_adding_a_duplicate_name_is_refused(tmp_path, emulator, emulator_credentials):
-    path = tmp_path / "cfg" / "config.toml"
-    write_config(path, emulator, emulator_credentials)
-    app = await picker_app(path)
+async def test_adding_a_duplicate_name_is_refused(two_profiles, emulator_credentials):
+    path = two_profiles
+    app = picker_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("P", "a")
@@ -219,10 +224,9 @@ async def test_adding_a_duplicate_name_is_refused(tmp_path, emulator, emulator_c
         assert "already exists" in problem(app, "name")
 
 
-async def test_delete_asks_first(tmp_path, emulator, emulator_credentials):
-    path = tmp_path / "cfg" / "config.toml"
-    write_config(path, emulator, emulator_credentials)
-    app = await picker_app(path)
+async def test_delete_asks_first(two_profiles, emulator_credentials):
+    path = two_profiles
+    app = picker_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("P", "down", "d")
@@ -243,7 +247,7 @@ async def test_comments_are_not_dropped_without_asking(tmp_path, emulator, emula
     path = tmp_path / "cfg" / "config.toml"
     write_config(path, emulator, emulator_credentials, extra="# my notes about these accounts\n")
     before = path.read_bytes()
-    app = await picker_app(path)
+    app = picker_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("P", "down", "e")
@@ -263,10 +267,9 @@ async def test_comments_are_not_dropped_without_asking(tmp_path, emulator, emula
     assert profiles_in(path)["spare"]["page_size"] == 30
 
 
-async def test_a_broken_file_is_shown_and_never_overwritten(tmp_path, emulator, emulator_credentials):
-    path = tmp_path / "cfg" / "config.toml"
-    write_config(path, emulator, emulator_credentials)
-    app = await picker_app(path)
+async def test_a_broken_file_is_shown_and_never_overwritten(two_profiles, emulator_credentials):
+    path = two_profiles
+    app = picker_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         path.write_text("[profiles.prod\nbroken = \n")
