@@ -22,6 +22,7 @@ from cqtui.ci.models import ListQuery, Queue
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.safetext import visible
 from cqtui.tui.clock import Clock, SystemClock
+from cqtui.tui.crash import NoLocalsOnCrash
 from cqtui.tui.listing import Listing
 from cqtui.tui.messages import FetchFailed, PageLoaded, UnexpectedError
 from cqtui.tui.profile_source import FixedProfiles, ProfileSource
@@ -40,7 +41,7 @@ FETCH_GROUP = "fetch-page"
 ClientFactory = Callable[[ResolvedProfile], CiClient]
 
 
-class CqtuiApp(App[int]):
+class CqtuiApp(NoLocalsOnCrash, App[int]):
     CSS_PATH = "cqtui.tcss"
     TITLE = "cqtui"
     ENABLE_COMMAND_PALETTE = False

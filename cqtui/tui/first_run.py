@@ -6,10 +6,11 @@ from pathlib import Path
 
 from textual.app import App
 
+from cqtui.tui.crash import NoLocalsOnCrash
 from cqtui.tui.screens.profile_form import ProfileForm
 
 
-class FirstRunApp(App[str | None]):
+class FirstRunApp(NoLocalsOnCrash, App[str | None]):
     """Exits with the new profile's name, or None when the user leaves the form."""
 
     CSS_PATH = "cqtui.tcss"
