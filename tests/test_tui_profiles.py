@@ -7,6 +7,7 @@ import stat
 import tomllib
 
 import pytest
+from textual import events
 from textual.widgets import Button, Input, Label, OptionList, Static
 
 from cqtui.cli import parse_args
@@ -17,12 +18,15 @@ from cqtui.tui.screens.confirm import ConfirmDialog
 from cqtui.tui.screens.profile_form import ProfileForm
 from cqtui.tui.screens.profile_picker import ProfilePicker
 from cqtui.tui.stills import settle
-from tui_helpers import SIZE, column, make_app
+from cqtui.tui.screens.queue_list import QueueListScreen
+from tui_helpers import SIZE, column, make_app, type_text
 
 KEY_ON_FILE = "file-secret-key-never-shown"
+TOKEN_ON_FILE = "file-session-token-never-shown"
+SPARE_ID = "AKIDSPARE000000000000"
 
 
-def write_config(path, emulator, credentials, *, extra: str = "") -> None:
+def write_config(path, emulator, credentials, *, extra: str = "", spare_extra: str = "") -> None:
     path.parent.mkdir(mode=0o700, exist_ok=True)
     path.write_text(
         extra + 'default_profile = "prod"\n\n'
@@ -30,15 +34,20 @@ def write_config(path, emulator, credentials, *, extra: str = "") -> None:
         f'secret_id = "{credentials.secret_id}"\nsecret_key = "{credentials.secret_key}"\n'
         f'region = "ap-guangzhou"\nbucket = "{DEMO_BUCKET}"\nendpoint = "{emulator.base_url}"\n\n'
         "[profiles.spare]\n"
-        f'secret_id = "AKIDSPARE000000000000"\nsecret_key = "{KEY_ON_FILE}"\n'
-        'region = "ap-beijing"\nbucket = "spare-1250000000"\n'
+        f'secret_id = "{SPARE_ID}"\nsecret_key = "{KEY_ON_FILE}"\n'
+        f'region = "ap-beijing"\nbucket = "spare-1250000000"\nendpoint = "{emulator.base_url}"\n'
+        + spare_extra
+        + "\n[profiles.unused]\n"  # never switched to: it points at the real service
+        'secret_id = "AKIDUNUSED00000000000"\nsecret_key = "unused-key"\n'
+        'region = "ap-shanghai"\nbucket = "unused-1250000000"\n'
     )
     path.chmod(0o600)
 
 
 @pytest.fixture
 def two_profiles(tmp_path, emulator, emulator_credentials):
-    """A private config file with `prod` (the default, on the emulator) and `spare`."""
+    """A private config file with `prod` (the default, on the emulator), `spare` (on the
+    emulator with a key it does not know) and `unused`."""
     path = tmp_path / "cfg" / "config.toml"
     write_config(path, emulator, emulator_credentials)
     return path
@@ -176,7 +185,7 @@ def picker_app(path):
     return app_for(parse_args(["--config", str(path)]))
 
 
-async def test_picker_lists_profiles_and_switching_reloads(two_profiles, emulator_credentials):
+async def test_picker_lists_profiles_and_switching_reloads(two_profiles, emulator, emulator_credentials):
     path = two_profiles
     app = picker_app(path)
     async with app.run_test(size=SIZE) as pilot:
@@ -188,10 +197,13 @@ async def test_picker_lists_profiles_and_switching_reloads(two_profiles, emulato
         prompts = [picker.get_option_at_index(i).prompt.plain for i in range(picker.option_count)]
         assert prompts[0].startswith("*>") and "prod" in prompts[0] and DEMO_BUCKET in prompts[0]
         assert "spare" in prompts[1] and "ap-beijing" in prompts[1]
+        assert "unused" in prompts[2] and "the bucket's CI host" in prompts[2]
         assert KEY_ON_FILE not in svg_of(app) and emulator_credentials.secret_key not in svg_of(app)
         await pilot.press("down", "enter")
         await settle(pilot)
         assert app.profile.name == "spare" and app.profile.region == "ap-beijing"
+        assert f"q-ak={SPARE_ID}" in emulator.requests[-1].headers["authorization"]
+        assert "spare · ap-beijing · spare-1250000000" in app.screen.query_one("#context").render().plain
 
 
 async def test_edit_keeps_unchanged_fields_and_the_secret(two_profiles, emulator_credentials):
@@ -295,3 +307,198 @@ async def test_demo_profiles_cannot_be_edited(emulator, emulator_credentials):
         await pilot.press("a", "d")
         await pilot.pause()
         assert isinstance(app.screen, ProfilePicker)
+
+
+async def test_first_run_form_works_from_the_keyboard_alone(tmp_path, emulator, emulator_credentials):
+    path = tmp_path / "cfg" / "config.toml"
+    app = FirstRunApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # Short values typed key by key; long ones pasted, as people paste keys and URLs.
+        await type_text(pilot, "keys")
+        await pilot.press("enter")  # moves on, like tab
+        assert app.screen.focused.id == "field-region"
+        await type_text(pilot, "ap-guangzhou")
+        await pilot.press("tab")
+        for text in (DEMO_BUCKET, emulator_credentials.secret_id, emulator_credentials.secret_key, "", "",
+                     emulator.base_url):  # fmt: skip
+            app.screen.focused.post_message(events.Paste(text))
+            await pilot.press("tab")
+        assert emulator_credentials.secret_key not in svg_of(app)
+        await pilot.press("ctrl+t")
+        assert (await wait_for_result(pilot)).startswith("Connected.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.return_value == "keys"
+    saved = profiles_in(path)["keys"]
+    assert saved["secret_key"] == emulator_credentials.secret_key and saved["endpoint"] == emulator.base_url
+
+
+async def test_the_test_result_is_on_screen_wherever_the_focus_is(tmp_path, emulator, emulator_credentials):
+    app = FirstRunApp(tmp_path / "c" / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await fill(pilot, name="t", region="ap-guangzhou", bucket=DEMO_BUCKET,
+                   secret_id=emulator_credentials.secret_id, secret_key=emulator_credentials.secret_key,
+                   endpoint=emulator.base_url)  # fmt: skip
+        app.screen.query_one("#field-name", Input).focus()
+        await pilot.press("ctrl+t")
+        await wait_for_result(pilot)
+        shown = app.screen.query_one("#form-result", Static)
+        assert shown.display and shown.region.height > 0 and shown.region.bottom <= SIZE[1]
+        assert "RequestId" in app.export_screenshot()  # drawn, not just stored
+
+
+async def test_every_field_and_the_buttons_fit_in_80x24(tmp_path):
+    app = FirstRunApp(tmp_path / "c" / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#form").max_scroll_y == 0
+        for widget in (*screen.query(Input), screen.query_one("#save", Button), screen.query_one("#default")):
+            assert widget.region.height > 0 and widget.region.bottom <= SIZE[1] - 1, widget
+
+
+async def test_editing_the_profile_in_use_reloads_it(two_profiles, emulator, emulator_credentials):
+    app = picker_app(two_profiles)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("P", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileForm)
+        assert app.screen.query_one("#default").disabled  # it is the default; another profile takes that over
+        await fill(pilot, page_size="20")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueListScreen)
+        assert app.profile.page_size == 20 and len(column(app, "name")) == 20
+        assert emulator.requests[-1].params["pageSize"] == "20"
+
+
+async def test_an_edit_test_connection_uses_the_stored_key(two_profiles, emulator, emulator_credentials):
+    app = picker_app(two_profiles)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("P", "e")
+        await pilot.pause()
+        assert app.screen.query_one("#field-secret_key", Input).value == ""
+        await pilot.press("ctrl+t")
+        assert (await wait_for_result(pilot)).startswith("Connected.")
+        assert emulator_credentials.secret_key not in svg_of(app)
+
+
+async def test_a_new_key_drops_the_stored_token_and_an_empty_one_keeps_both(tmp_path, emulator, emulator_credentials):
+    path = tmp_path / "cfg" / "config.toml"
+    write_config(path, emulator, emulator_credentials, spare_extra=f'token = "{TOKEN_ON_FILE}"\n')
+    app = picker_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("P", "down", "e")
+        await pilot.pause()
+        assert "a new key or SecretId drops it" in app.screen.query_one("#field-token", Input).placeholder
+        await fill(pilot, refresh_seconds="15")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        spare = profiles_in(path)["spare"]
+        assert (spare["secret_key"], spare["token"], spare["refresh_seconds"]) == (KEY_ON_FILE, TOKEN_ON_FILE, 15)
+
+        await pilot.press("e")
+        await pilot.pause()
+        await fill(pilot, secret_key="a-brand-new-permanent-key")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        spare = profiles_in(path)["spare"]
+        assert spare["secret_key"] == "a-brand-new-permanent-key" and "token" not in spare
+
+
+async def test_a_new_key_command_replaces_the_stored_key(two_profiles):
+    app = picker_app(two_profiles)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("P", "down", "e")
+        await pilot.pause()
+        await fill(pilot, secret_key="typed-key", secret_key_command="pass show ci")
+        assert "not both" in problem(app, "secret_key_command")
+        assert app.screen.query_one("#save", Button).disabled
+        await fill(pilot, secret_key="")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    spare = profiles_in(two_profiles)["spare"]
+    assert spare["secret_key_command"] == "pass show ci" and "secret_key" not in spare
+
+
+async def test_saving_over_a_file_broken_meanwhile_names_line_and_column(two_profiles):
+    path = two_profiles
+    app = picker_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("P", "down", "e")
+        await pilot.pause()
+        path.write_text('default_profile = "prod"\n[profiles.spare\n')
+        broken = path.read_bytes()
+        await fill(pilot, page_size="20")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileForm)
+        said = result(app)
+        assert said.startswith("Not saved") and "config.toml:2" in said and "column" in said
+    assert path.read_bytes() == broken
+
+
+async def test_deleting_the_default_says_to_pick_another(two_profiles):
+    app = picker_app(two_profiles)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("P", "d")
+        await pilot.pause()
+        question = str(app.screen.query_one(Label).render())
+        assert "'prod'" in question and "profile in use" in question
+        await pilot.press("y")
+        await pilot.pause()
+        assert "It was the default" in picker_message(app)
+    assert "prod" not in profiles_in(two_profiles)
+    assert "default_profile" not in tomllib.loads(two_profiles.read_text())
+
+
+async def test_demo_picker_says_why_it_cannot_edit(emulator, emulator_credentials):
+    app = make_app(emulator, emulator_credentials)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("P")
+        await pilot.pause()
+        hint = app.screen.query(Label).last()
+        assert "--demo writes no config file" in str(hint.render()) and hint.region.height == 2
+
+
+SECRETS = ("typed-secret-key-0001", "typed-session-token-0002", KEY_ON_FILE, TOKEN_ON_FILE)
+
+
+async def test_no_profile_screen_ever_draws_a_secret(tmp_path, emulator, emulator_credentials):
+    """Every screen of profile management, exported as SVG, grepped for every secret in play."""
+    path = tmp_path / "cfg" / "config.toml"
+    write_config(path, emulator, emulator_credentials, spare_extra=f'token = "{TOKEN_ON_FILE}"\n')
+    app = picker_app(path)
+    shots: dict[str, str] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("P")
+        await pilot.pause()
+        shots["picker"] = svg_of(app)
+        await pilot.press("a")
+        await pilot.pause()
+        await fill(pilot, name="new", region="ap-guangzhou", bucket=DEMO_BUCKET, secret_id=SPARE_ID,
+                   secret_key=SECRETS[0], token=SECRETS[1], endpoint=emulator.base_url)  # fmt: skip
+        shots["add form, filled"] = svg_of(app)
+        await pilot.press("ctrl+t")
+        shots["add form, test failed"] = svg_of(app) + await wait_for_result(pilot)
+        await pilot.press("escape", "down", "e")
+        await pilot.pause()
+        shots["edit form"] = svg_of(app)
+        await pilot.press("ctrl+t")
+        shots["edit form, test failed"] = svg_of(app) + await wait_for_result(pilot)
+        await pilot.press("escape", "d")
+        await pilot.pause()
+        shots["delete dialog"] = svg_of(app)
+    for name, svg in shots.items():
+        for secret in SECRETS:
+            assert secret not in svg, f"a secret on the {name} screen"

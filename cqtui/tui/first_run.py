@@ -5,9 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
+from textual.binding import Binding
 
 from cqtui.tui.crash import NoLocalsOnCrash
 from cqtui.tui.screens.profile_form import ProfileForm
+
+
+class FirstRunForm(ProfileForm):
+    # Nothing to go back to: leaving the form leaves cqtui.
+    BINDINGS = [Binding("escape", "cancel", "Quit", id="back")]
 
 
 class FirstRunApp(NoLocalsOnCrash, App[str | None]):
@@ -22,4 +28,4 @@ class FirstRunApp(NoLocalsOnCrash, App[str | None]):
         self._path = path
 
     def on_mount(self) -> None:
-        self.push_screen(ProfileForm(self._path, first_run=True), self.exit)
+        self.push_screen(FirstRunForm(self._path, first_run=True), self.exit)

@@ -1,7 +1,8 @@
 """What the profile form asks for and how its text becomes file values (Textual-free).
 
 Validation reuses `cqtui.profiles.fields`, so the form, the CLI and the file
-reader accept exactly the same values.
+reader accept exactly the same values. `stored` is the profile's table as the
+file holds it when editing, None when adding.
 """
 
 from __future__ import annotations
@@ -35,7 +36,17 @@ FORM_FIELDS = (
 )
 SECRET_KEYS = frozenset(field.key for field in FORM_FIELDS if field.secret)
 INTEGER_KEYS = ("page_size", "refresh_seconds")
-KEEP_PLACEHOLDER = "empty keeps the current one (hidden)"
+# What an empty secret field means when the profile already has that secret.
+KEEP_KEY = "empty keeps the current key (hidden)"
+KEEP_TOKEN = "empty keeps it; a new key or SecretId drops it"
+
+
+def placeholder(field: FormField, stored: Mapping[str, Any] | None) -> str:
+    if stored and field.key == "secret_key" and stored.get("secret_key"):
+        return KEEP_KEY
+    if stored and field.key == "token" and stored.get("token"):
+        return KEEP_TOKEN
+    return field.placeholder
 
 
 def _integer(text: str) -> int | str:
@@ -46,15 +57,12 @@ def _integer(text: str) -> int | str:
 
 
 def form_problems(
-    texts: Mapping[str, str], *, editing: bool, taken_names: Collection[str], has_secret: bool = False
+    texts: Mapping[str, str], *, stored: Mapping[str, Any] | None, taken_names: Collection[str]
 ) -> dict[str, str]:
-    """field -> why its text is not acceptable. Empty means the form can be saved.
-
-    `has_secret`: when editing, the profile already has a key or key command.
-    """
+    """field -> why its text is not acceptable. Empty means the form can be saved."""
     problems: dict[str, str] = {}
     name = texts.get("name", "").strip()
-    if not editing:
+    if stored is None:
         if not name:
             problems["name"] = "a name is required"
         elif problem := name_problem(name):
@@ -75,25 +83,43 @@ def form_problems(
         problem = field_problem(key, value)
         if problem:
             problems[key] = problem
-    if not editing and not texts.get("secret_id", "").strip():
+    if not texts.get("secret_id", "").strip() and (stored is None or stored.get("secret_id")):
         problems.setdefault("secret_id", "a SecretId is required")
-    has_key = texts.get("secret_key", "").strip() or texts.get("secret_key_command", "").strip()
-    if not has_key and not (editing and has_secret):
+    key, command = texts.get("secret_key", "").strip(), texts.get("secret_key_command", "").strip()
+    if key and command:
+        problems.setdefault("secret_key_command", "give the SecretKey or a command, not both: clear one")
+    elif not key and not command and not (stored and stored.get("secret_key")):
         problems.setdefault("secret_key", "give the SecretKey or a command that prints it")
     return problems
 
 
-def file_values(texts: Mapping[str, str], *, editing: bool) -> dict[str, Any]:
-    """The profile's fields as the file holds them. When editing, None removes a field,
-    and an empty secret is left out so the current one is kept."""
-    values: dict[str, Any] = {}
+def file_changes(texts: Mapping[str, str], *, stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The fields to write. Adding: the values given. Editing: changes for
+    `document.update_profile`, where None removes a field and an empty secret
+    field keeps the stored secret."""
+    changes: dict[str, Any] = {}
     for key, text in texts.items():
         text = text.strip()
-        if key == "name":
+        if key == "name" or key in SECRET_KEYS:
             continue
-        if not text:
-            if editing and key not in SECRET_KEYS:
-                values[key] = None
-            continue
-        values[key] = int(text) if key in INTEGER_KEYS else text
-    return values
+        if text:
+            changes[key] = int(text) if key in INTEGER_KEYS else text
+        elif stored is not None:
+            changes[key] = None
+    secret_key, token = texts.get("secret_key", "").strip(), texts.get("token", "").strip()
+    if secret_key:
+        changes["secret_key"] = secret_key
+    if token:
+        changes["token"] = token
+    if stored is not None:
+        command = changes.get("secret_key_command")
+        if not secret_key and command and command != stored.get("secret_key_command"):
+            changes["secret_key"] = None  # a stored key would win over the new command
+        if not token and (secret_key or changes.get("secret_id") != stored.get("secret_id")):
+            changes["token"] = None  # a session token belongs to the key it was issued with
+    return changes
+
+
+def merged(stored: Mapping[str, Any] | None, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile's table as it will be after `changes` are written."""
+    return {key: value for key, value in {**(stored or {}), **changes}.items() if value is not None}

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
 from cqtui.ci.client import client_for
 from cqtui.ci.credentials import Credentials
@@ -23,13 +24,25 @@ from cqtui.profiles.model import DEFAULT_PAGE_SIZE, ResolvedProfile
 from cqtui.profiles.sources import run_secret_key_command
 from cqtui.safetext import visible
 from cqtui.tui.config_writes import write_config
-from cqtui.tui.profile_fields import FORM_FIELDS, KEEP_PLACEHOLDER, file_values, form_problems
+from cqtui.tui.profile_fields import FORM_FIELDS, file_changes, form_problems, merged, placeholder
 
 TEST_GROUP = "test-connection"
+class StateCheckbox(Checkbox):
+    """A checkbox whose mark is X or blank, not only a colour (NO_COLOR, screen readers)."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - the name Checkbox reads
+        return "X" if self.value else " "
+
+
+FIRST_RUN_INTRO = "No profile yet: fill this in; ctrl+s saves it and opens the queue list."
 
 
 class ProfileForm(Screen[str | None]):
-    """Dismisses with the saved profile's name, or None when cancelled."""
+    """Dismisses with the saved profile's name, or None when cancelled.
+
+    Raises ConfigError when the file cannot be read (a broken file is never edited).
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save_profile"),
@@ -45,8 +58,11 @@ class ProfileForm(Screen[str | None]):
         self._first_run = first_run
         config = store.read_config(path)
         data = config.data if config is not None else {}
-        self._taken = set(document.profiles_table(data))
-        self._existing: dict[str, Any] = dict(document.profiles_table(data).get(name, {})) if name else {}
+        profiles = document.profiles_table(data, config)
+        self._taken = set(profiles)
+        self._default = document.default_name(data, config)
+        # The profile as stored (secrets included: used for "keep" and the test, never shown).
+        self._stored: dict[str, Any] | None = dict(profiles.get(name, {})) if name else None
         self._revealed = False
         # Problems show for fields typed in, and for all after a save or test attempt:
         # a fresh form is not a wall of red.
@@ -62,34 +78,46 @@ class ProfileForm(Screen[str | None]):
             title = "Welcome to cqtui: create your first profile" if self._first_run else "Add a profile"
         yield Static(Text(f"{title}  ·  {visible(str(self._path))}", no_wrap=True, overflow="ellipsis"), id="context")
         with VerticalScroll(id="form"):
+            if self._first_run:
+                yield Static(Text(FIRST_RUN_INTRO), id="form-intro")
             for field in FORM_FIELDS:
-                yield Label(field.label, classes="field-label", markup=False)
-                yield Input(
-                    value=self._initial(field.key),
-                    placeholder=KEEP_PLACEHOLDER if self._editing and field.secret else field.placeholder,
-                    password=field.secret,
-                    disabled=field.key == "name" and self._editing is not None,
-                    id=f"field-{field.key}",
-                )
+                with Horizontal(classes="field-row"):
+                    yield Label(field.label, classes="field-label", markup=False)
+                    yield Input(
+                        value=self._initial(field.key),
+                        placeholder=placeholder(field, self._stored),
+                        password=field.secret,
+                        disabled=field.key == "name" and self._editing is not None,
+                        id=f"field-{field.key}",
+                    )
                 yield Static("", id=f"problem-{field.key}", classes="problem")
-            yield Checkbox("Make this the default profile", value=not self._taken, id="default")
+            yield self._default_checkbox()
             with Horizontal(id="form-buttons"):
-                yield Button("Save", id="save", variant="primary")
-                yield Button("Test connection", id="test")
-                yield Button("Cancel", id="cancel")
-            yield Static("", id="form-result")
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Test connection", id="test", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        # Outside the scroll: a test's answer or a save problem is seen wherever the focus is.
+        yield Static("", id="form-result")
         yield Footer()
+
+    def _default_checkbox(self) -> StateCheckbox:
+        if self._editing is not None and self._editing == self._default:
+            # Unsetting it would leave no default; making another one the default moves it.
+            return StateCheckbox("This is the default profile", value=True, disabled=True, id="default", compact=True)
+        first = self._editing is None and self._default is None
+        return StateCheckbox("Make this the default profile", value=first, id="default", compact=True)
 
     def _initial(self, key: str) -> str:
         if key == "name":
-            return self._editing or ""
-        if key == "secret_key" or key == "token":
+            return visible(self._editing or "")
+        if key in ("secret_key", "token") or self._stored is None:
             return ""  # never put a stored secret on screen, even masked
-        value = self._existing.get(key)
-        return "" if value is None else str(value)
+        value = self._stored.get(key)
+        return "" if value is None else visible(str(value))
 
     def on_mount(self) -> None:
         self._validate()
+        self.query_one("#form-result").display = False
         next(field for field in self.query(Input) if not field.disabled).focus()
 
     # -- validation as you type ----------------------------------------------------
@@ -98,15 +126,10 @@ class ProfileForm(Screen[str | None]):
         return {field.key: self.query_one(f"#field-{field.key}", Input).value for field in FORM_FIELDS}
 
     def _validate(self) -> dict[str, str]:
-        problems = form_problems(
-            self.texts(),
-            editing=self._editing is not None,
-            taken_names=self._taken,
-            has_secret=bool(self._existing.get("secret_key") or self._existing.get("secret_key_command")),
-        )
+        problems = form_problems(self.texts(), stored=self._stored, taken_names=self._taken)
         for field in FORM_FIELDS:
             shown = self.query_one(f"#problem-{field.key}", Static)
-            shown.update(Text(problems.get(field.key, "")))
+            shown.update(Text(visible(problems.get(field.key, ""))))
             shown.display = field.key in problems and (self._show_all or field.key in self._touched)
         self.query_one("#save", Button).disabled = bool(problems)
         return problems
@@ -115,12 +138,17 @@ class ProfileForm(Screen[str | None]):
         self._touched.add((event.input.id or "").removeprefix("field-"))
         self._validate()
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()  # enter moves on, as in most forms; saving is ctrl+s
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {"save": self.action_save, "test": self.action_test_connection, "cancel": self.action_cancel}
         actions[event.button.id or "cancel"]()
 
     def _say(self, message: str | Text) -> None:
-        self.query_one("#form-result", Static).update(message if isinstance(message, Text) else Text(message))
+        result = self.query_one("#form-result", Static)
+        result.update(message if isinstance(message, Text) else Text(message))
+        result.display = bool(str(message))
 
     # -- actions -------------------------------------------------------------------
 
@@ -129,7 +157,7 @@ class ProfileForm(Screen[str | None]):
         for field in FORM_FIELDS:
             if field.secret:
                 self.query_one(f"#field-{field.key}", Input).password = not self._revealed
-        self.notify("Secrets shown" if self._revealed else "Secrets hidden", markup=False)
+        self.notify("Secrets shown (ctrl+r hides them)" if self._revealed else "Secrets hidden", markup=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -137,20 +165,20 @@ class ProfileForm(Screen[str | None]):
     def action_save(self) -> None:
         self._show_all = True
         if self._validate():
-            self._say("Fix the fields marked above first.")
+            self._say("Not saved: fix the fields marked in red first.")
             return
         texts = self.texts()
         name = self._editing or texts["name"].strip()
-        values = file_values(texts, editing=self._editing is not None)
+        changes = file_changes(texts, stored=self._stored)
         make_default = self.query_one("#default", Checkbox).value
 
         def change(data: dict[str, Any]) -> None:
             if self._editing:
-                document.update_profile(data, name, values)
+                document.update_profile(data, name, changes)
                 if make_default:
                     document.set_default(data, name)
             else:
-                document.add_profile(data, name, values, make_default=make_default)
+                document.add_profile(data, name, changes, make_default=make_default)
 
         def done(problem: ConfigError | None) -> None:
             if problem is None:
@@ -164,7 +192,7 @@ class ProfileForm(Screen[str | None]):
         self._show_all = True
         problems = {key: text for key, text in self._validate().items() if key != "name"}
         if problems:
-            self._say("Fix the fields marked above before testing.")
+            self._say("Not tested: fix the fields marked in red first.")
             return
         self._say("Testing: one signed list call…")
         self.run_worker(self._test(self.texts()), group=TEST_GROUP, exclusive=True, exit_on_error=False)
@@ -189,21 +217,24 @@ class ProfileForm(Screen[str | None]):
             )
         )
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == TEST_GROUP and event.state == WorkerState.ERROR:
+            # A bug, not a service answer: say so instead of "Testing…" forever.
+            self._say(Text.assemble(("Test failed unexpectedly: ", "bold"), type(event.worker.error).__name__))
+
     def _profile_from(self, texts: dict[str, str]) -> ResolvedProfile:
-        """The profile the form describes; runs the key command if that is where the key is."""
-        values = file_values(texts, editing=False)
-        secret_key = values.get("secret_key") or self._existing.get("secret_key", "")
-        command = values.get("secret_key_command") or self._existing.get("secret_key_command")
-        if not secret_key and command:
-            secret_key = run_secret_key_command(command)
-        token = values.get("token") or self._existing.get("token", "")
+        """The profile as it would be saved; runs the key command if that is where the key is."""
+        table = merged(self._stored, file_changes(texts, stored=self._stored))
+        secret_key = table.get("secret_key", "")
+        if not secret_key and table.get("secret_key_command"):
+            secret_key = run_secret_key_command(table["secret_key_command"])
         return ResolvedProfile(
             name=self._editing or texts["name"].strip() or "new",
-            region=values["region"],
-            bucket=values["bucket"],
-            credentials=Credentials(values.get("secret_id", ""), secret_key, token),
-            endpoint=values.get("endpoint", ""),
-            page_size=values.get("page_size", DEFAULT_PAGE_SIZE),
+            region=table["region"],
+            bucket=table["bucket"],
+            credentials=Credentials(table.get("secret_id", ""), secret_key, table.get("token", "")),
+            endpoint=table.get("endpoint", "").rstrip("/"),
+            page_size=table.get("page_size", DEFAULT_PAGE_SIZE),
         )
 
 

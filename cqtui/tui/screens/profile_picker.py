@@ -54,7 +54,7 @@ class ProfilePicker(ModalScreen[str | None]):
             yield Label("", id="picker-message", markup=False)
             hint = "enter: switch · a: add · e: edit · d: delete · escape: close"
             if self._source.path is None:
-                hint = "enter: switch · escape: close (demo: nothing to edit)"
+                hint = "enter: switch · escape: close\n--demo writes no config file: add, edit and delete are off"
             yield Label(hint, classes="dim", markup=False)
 
     def _options(self) -> list[Option]:
@@ -121,7 +121,16 @@ class ProfilePicker(ModalScreen[str | None]):
         except ConfigError as problem:  # a broken file is shown, never rewritten
             self._say(str(problem))
             return
-        self.app.push_screen(form, lambda saved: self.reload(saved) if saved else None)
+        self.app.push_screen(form, self._form_closed)
+
+    def _form_closed(self, saved: str | None) -> None:
+        if saved is None:
+            return
+        if saved == self._current:
+            self.dismiss(saved)  # the profile in use changed: the app re-reads it and reloads
+        else:
+            self._say(f"Saved profile {saved}.")
+            self.reload(saved)
 
     def action_delete_profile(self) -> None:
         name = self._selected()
@@ -132,13 +141,25 @@ class ProfilePicker(ModalScreen[str | None]):
             if yes:
                 self._delete(name)
 
-        self.app.push_screen(ConfirmDialog(f"Delete profile {visible(name)!r} from the config file?"), answered)
+        self.app.push_screen(ConfirmDialog(self._delete_question(name)), answered)
+
+    def _delete_question(self, name: str) -> str:
+        question = f"Delete profile {visible(name)!r} from {visible(str(self._source.path))}?"
+        if name == self._current:
+            question += "\nIt is the profile in use: cqtui keeps using it until you switch."
+        return question
 
     def _delete(self, name: str) -> None:
         assert self._source.path is not None
+        was_default = any(row.name == name and row.is_default for row in self._rows)
 
         def done(problem: ConfigError | None) -> None:
-            self._say(f"Not deleted: {problem}" if problem else f"Deleted profile {name}.")
+            if problem is not None:
+                self._say(f"Not deleted: {problem}")
+            elif was_default:
+                self._say(f"Deleted profile {name}. It was the default: make another one the default (e).")
+            else:
+                self._say(f"Deleted profile {name}.")
             self.reload()
 
         write_config(self.app, self._source.path, lambda data: document.remove_profile(data, name), done)
