@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from cqtui.ci.client import client_for
 from cqtui.ci.credentials import Credentials
-from cqtui.ci.errors import ConfigError, CqtuiError, ServiceError
+from cqtui.ci.errors import ConfigError, CqtuiError
 from cqtui.ci.hints import hint_for
 from cqtui.ci.models import ListQuery
 from cqtui.profiles import document, store
@@ -239,10 +239,6 @@ class ProfileForm(Screen[str | None]):
 
 
 def _failure_text(error: CqtuiError) -> Text:
-    if isinstance(error, ServiceError):
-        status = error.http_status if error.http_status is not None else "-"
-        headline = f"{error.code}: {error.message} (HTTP {status}, RequestId {error.request_id or '-'})"
-    else:
-        headline = str(error)
+    # ServiceError's str already names code, message, HTTP status and RequestId.
     hint = hint_for(error)
-    return Text.assemble(("Failed: ", "bold"), visible(headline), f"\n{hint}" if hint else "")
+    return Text.assemble(("Failed: ", "bold"), visible(str(error)), f"\n{hint}" if hint else "")
