@@ -11,14 +11,12 @@ clicking on the text runs nothing.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import astuple, replace
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from rich.console import Console
 from textual.widgets import OptionList, Static
 
 from cqtui.ci.credentials import Credentials
@@ -39,7 +37,7 @@ from cqtui.tui.screens.raw_xml import RawXmlScreen, literal_lines
 from cqtui.tui.widgets.context_bar import ContextBar
 from cqtui.tui.widgets.queue_table import QueueTable
 from reliability_helpers import Answer, AppSession, ScriptedServer
-from tui_helpers import SIZE, column, error_text, fast_client, press, settle, static_text
+from tui_helpers import SIZE, column, error_text, fast_client, press, screen_plain, settle, static_text
 
 # Every example drives real screens (~1 s each), so few examples and no shrinking:
 # a failure is reported with the example that failed, which reproduces it.
@@ -125,14 +123,6 @@ QUEUE = st.builds(
 
 
 # ---- what the screen shows ---------------------------------------------------------------
-
-
-def screen_plain(app: CqtuiApp) -> str:
-    """The whole terminal as plain text, exactly as composed for the user (as export_screenshot does)."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True, safe_box=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text(styles=False)
 
 
 def assert_no_raw_controls(text: str, where: str) -> None:

@@ -19,7 +19,7 @@ from cqtui.tui.listing import (
     with_page_size,
 )
 from cqtui.tui.screens.lookup import parse_queue_ids
-from cqtui.tui.widgets.queue_table import layout_for, row_keys
+from cqtui.tui.widgets.queue_table import fit_cell, layout_for
 from cqtui.tui.widgets.status_line import status_text
 
 CHINA = timezone(timedelta(hours=8))
@@ -156,10 +156,18 @@ def test_layout_fits_the_width():
     assert "max_size" in [c.key for c in layout_for(120)]
 
 
-def test_row_keys_fall_back_to_positions_for_duplicate_or_empty_ids():
-    assert row_keys([Queue(queue_id="a"), Queue(queue_id="b")]) == ["a", "b"]
-    assert row_keys([Queue(queue_id="a"), Queue(queue_id="a")]) == ["#0", "#1"]
-    assert row_keys([Queue(queue_id=""), Queue(queue_id="b")]) == ["#0", "#1"]
+@pytest.mark.parametrize(
+    ("text", "width", "fitted"),
+    [
+        ("abc", 5, "abc  "),
+        ("abcdef", 5, "abcd…"),
+        ("队列名称", 5, "队列…"),  # two cells each: the cut never splits a character
+        ("队列名称", 6, "队列… "),
+        ("", 3, "   "),
+    ],
+)
+def test_fit_cell_fills_exactly_the_column_width(text, width, fitted):
+    assert fit_cell(text, width) == fitted
 
 
 def test_parse_queue_ids():

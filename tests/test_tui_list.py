@@ -13,7 +13,7 @@ from cqtui.tui.screens.queue_detail import QueueDetailScreen
 from cqtui.tui.screens.queue_list import QueueListScreen
 from cqtui.tui.screens.raw_xml import RawXmlScreen
 from cqtui.tui.widgets.queue_table import QueueTable
-from tui_helpers import SIZE, column, make_app, press, profile_for, settle, status, type_text
+from tui_helpers import SIZE, column, make_app, press, profile_for, screen_plain, settle, status, type_text
 
 DEMO = demo_queues()
 
@@ -38,7 +38,7 @@ async def test_first_page_rows_status_and_request(emulator, emulator_credentials
         assert "44 queues" in line
         assert app.listing.page.request_id and app.listing.page.request_id[:10] in line
         assert emulator.requests[-1].params == {"pageNumber": "1", "pageSize": "10"}
-        assert [c.label.plain for c in app.screen.query_one(QueueTable).columns.values()] == [
+        assert [c.label for c in app.screen.query_one(QueueTable).columns.values()] == [
             "QueueId", "Name", "State", "Callback", "Updated"
         ]
 
@@ -317,3 +317,25 @@ async def test_resizing_relayouts_and_keeps_the_cursor(emulator, emulator_creden
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         assert column(app, "id")[3] == fmt.short_queue_id(DEMO[3].queue_id)
+
+
+async def test_cursor_keys_scroll_a_long_page_and_keep_the_header(emulator, emulator_credentials):
+    app = make_app(emulator, emulator_credentials, page_size=50)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        assert table.row_count == 44
+
+        def on_screen(row: int) -> bool:
+            return fmt.text_or_dash(DEMO[row].name) in screen_plain(app)
+
+        assert on_screen(0) and not on_screen(43)
+        await press(pilot, "end")
+        assert table.cursor_row == 43 and on_screen(43) and not on_screen(0)
+        assert "QueueId" in screen_plain(app)  # the header stays while the rows scroll
+        await press(pilot, "pageup")
+        assert table.cursor_row < 43 and on_screen(table.cursor_row)
+        await press(pilot, "home")
+        assert table.cursor_row == 0 and on_screen(0)
+        await press(pilot, "pagedown", "down")
+        assert on_screen(table.cursor_row) and table.selected_queue == DEMO[table.cursor_row]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from cqtui.ci.client import CiClient, RetryPolicy, Timeouts
 from cqtui.ci.credentials import Credentials
@@ -17,6 +16,7 @@ from cqtui.profiles.model import ResolvedProfile
 from cqtui.tui.app import CqtuiApp
 from cqtui.tui.stills import settle
 from cqtui.tui.widgets.error_panel import ErrorPanel
+from cqtui.tui.widgets.queue_table import QueueTable
 from cqtui.tui.widgets.status_line import StatusLine
 
 SIZE = (80, 24)
@@ -60,11 +60,15 @@ def error_text(app: CqtuiApp) -> str:
 
 def column(app: CqtuiApp, key: str) -> list[str]:
     """The shown text of one column of the queue list, top to bottom."""
-    table = app.screen_stack[0].query_one(DataTable)
-    index = table.get_column_index(key)
-    cells = [table.get_cell_at((row, index)) for row in range(table.row_count)]
-    assert all(isinstance(cell, Text) for cell in cells), "cells must be Text, never markup strings"
-    return [cell.plain for cell in cells]
+    return app.screen_stack[0].query_one(QueueTable).cell_texts(key)
+
+
+def screen_plain(app: CqtuiApp) -> str:
+    """The whole terminal as plain text, exactly as composed for the user (as export_screenshot does)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)
 
 
 async def press(pilot: Pilot, *keys: str) -> None:

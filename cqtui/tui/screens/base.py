@@ -74,7 +74,7 @@ class CqtuiScreen(Screen):
 
     def show_listing(self, listing: Listing) -> None:
         self.query_one(StatusLine).show(listing, self.app.auto_refresh_seconds)
-        self.query_one(ContextBar).refresh()
+        self.query_one(ContextBar).show_profile(self.app.profile)
         panel = self.query_one(ErrorPanel)
         was_focused = panel.has_focus
         if panel.show(listing.error) and self.is_current:

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from cqtui.ci.models import ListQuery, QueuePage
 from cqtui.safetext import visible
@@ -66,6 +66,7 @@ class QueueListScreen(CqtuiScreen):
     def __init__(self) -> None:
         super().__init__()
         self._shown_page: QueuePage | None = None
+        self._shown_notice: Text | None = None
 
     def heading(self) -> str:
         return "Queues"
@@ -86,10 +87,12 @@ class QueueListScreen(CqtuiScreen):
             self._shown_page = listing.page
             queues = listing.page.queues if listing.page is not None else ()
             self.table.show_queues(queues, self.app.clock.now())
-        notice = self.query_one("#notice", Static)
         text = notice_text(listing)
-        notice.update(text)
-        notice.display = bool(text.plain)
+        if text != self._shown_notice:  # an unchanged notice must not relayout the screen
+            self._shown_notice = text
+            notice = self.query_one("#notice", Static)
+            notice.update(text)
+            notice.display = bool(text.plain)
 
     def raw_xml(self) -> tuple[str, str] | None:
         page = self.app.listing.page
@@ -123,8 +126,7 @@ class QueueListScreen(CqtuiScreen):
         super().on_screen_resume()
         self.app.resume_auto_refresh()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        # A click on the highlighted row: the mouse way to open it.
+    def on_queue_table_chosen(self, event: QueueTable.Chosen) -> None:
         self.action_open_detail()
 
     def _go(self, query: ListQuery) -> None:

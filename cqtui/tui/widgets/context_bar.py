@@ -17,6 +17,13 @@ class ContextBar(Widget):
     def __init__(self, title: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
         self._title = title
+        self._profile: object = None
+
+    def show_profile(self, profile: object) -> None:
+        """Redraw when the app switched to another profile (not on every page)."""
+        if profile is not self._profile:
+            self._profile = profile
+            self.refresh()
 
     def set_title(self, title: str) -> None:
         self._title = title

@@ -64,9 +64,11 @@ class ErrorPanel(Widget, can_focus=True):
     def show(self, error: CqtuiError | None) -> bool:
         """Show `error` (None hides the panel). True when it is a new error the user hasn't seen here."""
         is_new = error is not None and error is not self.error
-        self.error = error
-        self.display = error is not None and error is not self._dismissed
-        self.refresh(layout=True)
+        shown = error is not None and error is not self._dismissed
+        if error is not self.error or shown != self.display:  # unchanged: no relayout on every page
+            self.error = error
+            self.display = shown
+            self.refresh(layout=True)
         return is_new
 
     def render(self) -> Text:

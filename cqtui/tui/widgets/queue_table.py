@@ -1,7 +1,10 @@
-"""The queue list table: columns chosen by width, rows updated in place by key.
+"""The queue list table: a line-API widget that draws only the rows on screen.
 
-Every cell is a `Text` of `visible()` text: a plain str cell would be parsed
-as markup, so a queue named `[@click=app.quit]x[/]` could run an action.
+A page of queues becomes plain text cells, fitted to their columns once when the
+page arrives; drawing a line is then a few segments in the row's style. (A DataTable measured and
+rendered every cell through Rich: replacing 100 rows cost four times as much,
+see bench/README.md.) Text goes into segments as it is, never parsed as markup,
+so a queue named `[@click=app.quit]x[/]` is just shown.
 """
 
 from __future__ import annotations
@@ -10,8 +13,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from rich.text import Text
-from textual.widgets import DataTable
+from rich.cells import cell_len, get_character_cell_size, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from cqtui.ci.models import Queue
 from cqtui.tui import formatting as fmt
@@ -21,6 +31,7 @@ SCROLLBAR = 2
 MIN_NAME = 10
 WIDE = 120
 MEDIUM = 100
+HEADER_LINES = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,74 +77,224 @@ def layout_for(width: int) -> tuple[Column, ...]:
     return (others[0], name, *others[1:])
 
 
-def row_keys(queues: Sequence[Queue]) -> list[str]:
-    """QueueIds when they are unique and present (so rows survive a refresh), else positions."""
-    ids = [queue.queue_id for queue in queues]
-    if all(ids) and len(set(ids)) == len(ids):
-        return ids
-    return [f"#{index}" for index in range(len(queues))]
+def fit_cell(text: str, width: int) -> str:
+    """`text` in exactly `width` terminal cells: cut with `…` when longer, padded when shorter."""
+    if cell_len(text) > width:
+        kept, used = [], 0
+        for char in text:
+            used += get_character_cell_size(char)
+            if used > width - 1:
+                break
+            kept.append(char)
+        text = "".join(kept) + "…"
+    return set_cell_size(text, width)
 
 
-def cell(text: str) -> Text:
-    return Text(text, no_wrap=True, overflow="ellipsis")
+def table_line(cells: Sequence[str], layout: Sequence[Column]) -> tuple[str, ...]:
+    """One row's cells, each fitted and padded to its column."""
+    pad = " " * CELL_PADDING
+    return tuple(pad + fit_cell(text, column.width) + pad for text, column in zip(cells, layout))
 
 
-class QueueTable(DataTable, inherit_bindings=False):
-    # DataTable's own keys minus `enter`: the screen binds it (id "open_detail") so it can be remapped.
-    BINDINGS = [binding for binding in DataTable.BINDINGS if binding.key != "enter"]
+class QueueTable(ScrollView, can_focus=True):
+    """One page of queues with a row cursor; `QueueTable.Chosen` when a row is opened with the mouse."""
+
+    # The screen binds enter (id "open_detail") so it can be remapped.
+    BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False, tooltip="previous queue"),
+        Binding("down", "cursor_down", "Down", show=False, tooltip="next queue"),
+        Binding("pageup", "page_up", "Page up", show=False, tooltip="one screen of queues up"),
+        Binding("pagedown", "page_down", "Page down", show=False, tooltip="one screen of queues down"),
+        Binding("home", "first_row", "First row", show=False, tooltip="first queue of this page"),
+        Binding("end", "last_row", "Last row", show=False, tooltip="last queue of this page"),
+        Binding("left", "scroll_left", "Scroll left", show=False, tooltip="scroll the columns left (narrow terminals)"),
+        Binding("right", "scroll_right", "Scroll right", show=False, tooltip="scroll the columns right"),
+    ]
+    # Odd rows have no style of their own; as a component their style is cached per repaint.
+    COMPONENT_CLASSES = {"queue-table--header", "queue-table--cursor", "queue-table--even-row", "queue-table--odd-row"}
+    DEFAULT_CSS = """
+    QueueTable {
+        background: $surface;
+        color: $foreground;
+        & > .queue-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .queue-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .queue-table--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        &:dark > .queue-table--even-row {
+            background: $surface-darken-1 40%;
+        }
+        & > .queue-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .queue-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .queue-table--header {
+                background-tint: $foreground 5%;
+            }
+        }
+    }
+    """
+
+    class Chosen(Message):
+        """A click on the row under the cursor: the mouse way to open it."""
+
+        def __init__(self, row: int) -> None:
+            super().__init__()
+            self.row = row
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(**kwargs)
         self._layout: tuple[Column, ...] = ()
-        self._keys: list[str] = []
         self._queues: tuple[Queue, ...] = ()
+        self._lines: list[tuple[str, ...]] = []
+        self._header: tuple[str, ...] = ()
+        # One meta style per column keeps cells from merging into one segment per line:
+        # screenshots place each segment on the cell grid, so a wide glyph drifts only in its cell.
+        self._cell_apart: tuple[Style, ...] = ()
         self._now: datetime | None = None
+        self._cursor = 0
+        self._clicked_row: int | None = None
+
+    # -- what the rest of cqtui reads ------------------------------------------
 
     @property
     def queues(self) -> tuple[Queue, ...]:
         return self._queues
 
     @property
+    def columns(self) -> dict[str, Column]:
+        return {column.key: column for column in self._layout}
+
+    @property
+    def row_count(self) -> int:
+        return len(self._queues)
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
+
+    @property
     def selected_queue(self) -> Queue | None:
-        if not self._queues or not 0 <= self.cursor_row < len(self._queues):
-            return None
-        return self._queues[self.cursor_row]
+        return self._queues[self._cursor] if 0 <= self._cursor < len(self._queues) else None
+
+    def cell_texts(self, key: str) -> list[str]:
+        """The whole text of one column, top to bottom, as its cells were built (before fitting)."""
+        assert self._now is not None
+        column = self.columns[key]
+        return [column.cell(queue, self._now) for queue in self._queues]
+
+    # -- filling ------------------------------------------------------------------
 
     def show_queues(self, queues: Sequence[Queue], now: datetime) -> None:
+        """Show a new page; the cursor stays on the same row number, clamped to the page."""
         self._now = now
-        layout = layout_for(self.size.width or self.app.size.width)
-        keys = row_keys(queues)
-        if layout != self._layout:
-            self._rebuild(layout, queues, keys, columns=True)
-        elif keys == self._keys:
-            self._update_in_place(queues, keys)
-        else:
-            self._rebuild(layout, queues, keys, columns=False)
         self._queues = tuple(queues)
+        self._build(layout_for(self.size.width or self.app.size.width))
+        self.move_cursor(self._cursor)
 
     def on_resize(self) -> None:
         if self._now is not None and layout_for(self.size.width) != self._layout:
-            self._rebuild(layout_for(self.size.width), self._queues, self._keys, columns=True)
+            self._build(layout_for(self.size.width))
 
-    def _cells(self, queue: Queue) -> list[Text]:
+    def _build(self, layout: tuple[Column, ...]) -> None:
         assert self._now is not None
-        return [cell(column.cell(queue, self._now)) for column in self._layout]
-
-    def _update_in_place(self, queues: Sequence[Queue], keys: list[str]) -> None:
-        for key, queue in zip(keys, queues):
-            for column, value in zip(self._layout, self._cells(queue)):
-                self.update_cell(key, column.key, value, update_width=False)
-
-    def _rebuild(self, layout: tuple[Column, ...], queues: Sequence[Queue], keys: list[str], *, columns: bool) -> None:
-        row = self.cursor_row
-        self.clear(columns=columns)
+        now = self._now
         self._layout = layout
-        if columns:
-            for column in layout:
-                self.add_column(Text(column.label), width=column.width, key=column.key)
-        for key, queue in zip(keys, queues):
-            self.add_row(*self._cells(queue), key=key)
-        self._keys = keys
-        if queues:
-            self.move_cursor(row=min(max(row, 0), len(queues) - 1), animate=False, scroll=True)
+        self._cell_apart = tuple(Style.from_meta({"column": index}) for index in range(len(layout)))
+        self._header = table_line([column.label for column in layout], layout)
+        self._lines = [table_line([column.cell(queue, now) for column in layout], layout) for queue in self._queues]
+        self.virtual_size = Size(sum(map(cell_len, self._header)), len(self._lines) + HEADER_LINES)
+        self.refresh()
 
+    # -- the cursor ---------------------------------------------------------------
+
+    @property
+    def _rows_in_view(self) -> int:
+        return max(1, self.scrollable_content_region.height - HEADER_LINES)
+
+    def move_cursor(self, row: int) -> None:
+        """Put the cursor on `row` (clamped to the page) and scroll it into view."""
+        row = min(max(row, 0), max(len(self._lines) - 1, 0))
+        if row != self._cursor:
+            self.refresh_lines(self._cursor + HEADER_LINES)
+            self.refresh_lines(row + HEADER_LINES)
+            self._cursor = row
+        top = round(self.scroll_y)
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + self._rows_in_view:
+            self.scroll_to(y=row - self._rows_in_view + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self._cursor + 1)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self._cursor - self._rows_in_view)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self._cursor + self._rows_in_view)
+
+    def action_first_row(self) -> None:
+        self.move_cursor(0)
+
+    def action_last_row(self) -> None:
+        self.move_cursor(len(self._lines) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < HEADER_LINES:
+            return
+        row = round(self.scroll_y) + offset.y - HEADER_LINES
+        if row >= len(self._lines):
+            return
+        # The first click on a row selects it, a second one opens it (as DataTable did).
+        if row == self._cursor and row == self._clicked_row:
+            self._clicked_row = None
+            self.post_message(self.Chosen(row))
+        else:
+            self.move_cursor(row)
+            self._clicked_row = row
+
+    # -- drawing ------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        style_of = self.get_component_rich_style
+        if y < HEADER_LINES:
+            cells, style = self._header, style_of("queue-table--header")
+        else:
+            row = scroll_y + y - HEADER_LINES
+            if row >= len(self._lines):
+                return Strip.blank(width, style_of("queue-table--odd-row"))
+            cells = self._lines[row]
+            if row == self._cursor:
+                style = style_of("queue-table--cursor")
+            else:
+                style = style_of("queue-table--odd-row" if row % 2 else "queue-table--even-row")
+        strip = Strip(
+            [Segment(cell, style + apart) for cell, apart in zip(cells, self._cell_apart)], self.virtual_size.width
+        )
+        return strip.crop_extend(scroll_x, scroll_x + width, style)
