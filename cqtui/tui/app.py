@@ -28,13 +28,9 @@ from cqtui.tui.listing import Listing
 from cqtui.tui.messages import FetchFailed, PageLoaded, UnexpectedError
 from cqtui.tui.profile_source import FixedProfiles, ProfileSource
 from cqtui.tui.screens.base import CqtuiScreen
-from cqtui.tui.screens.help import HelpScreen
-from cqtui.tui.screens.lookup import LookupDialog
-from cqtui.tui.screens.notify_config import NotifyConfigScreen
-from cqtui.tui.screens.profile_picker import ProfilePicker
-from cqtui.tui.screens.queue_detail import QueueDetailScreen
 from cqtui.tui.screens.queue_list import QueueListScreen
-from cqtui.tui.screens.raw_xml import RawXmlScreen
+
+# The other screens are imported when first opened: only the list is needed to start.
 
 DEFAULT_AUTO_REFRESH_SECONDS = 30
 FETCH_GROUP = "fetch-page"
@@ -204,18 +200,28 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
     # -- screens and dialogs -----------------------------------------------------
 
     def show_detail(self, queue: Queue, row: int) -> None:
+        from cqtui.tui.screens.queue_detail import QueueDetailScreen
+
         self.push_screen(QueueDetailScreen(queue, row, self.listing))
 
     def show_notify(self, queue: Queue) -> None:
+        from cqtui.tui.screens.notify_config import NotifyConfigScreen
+
         self.push_screen(NotifyConfigScreen(queue))
 
     def show_raw(self, title: str, text: str, *, queue_id: str | None = None) -> None:
+        from cqtui.tui.screens.raw_xml import RawXmlScreen
+
         self.push_screen(RawXmlScreen(title, text, queue_id=queue_id))
 
     def show_help(self, screen: CqtuiScreen) -> None:
+        from cqtui.tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(screen))
 
     def ask_queue_ids(self) -> None:
+        from cqtui.tui.screens.lookup import LookupDialog
+
         def looked_up(ids: tuple[str, ...] | None) -> None:
             if ids is not None:
                 self.fetch(replace(self.listing.wanted, queue_ids=ids, page_number=1))
@@ -225,6 +231,8 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
     # -- profiles ------------------------------------------------------------------
 
     def choose_profile(self) -> None:
+        from cqtui.tui.screens.profile_picker import ProfilePicker
+
         def chosen(name: str | None) -> None:
             if name is not None:
                 self.run_worker(self.switch_profile(name), group="switch-profile", exclusive=True, exit_on_error=False)

@@ -7,14 +7,16 @@ workers and never get here, but a bug elsewhere must not print a key.
 
 from __future__ import annotations
 
-import rich
-from rich.segment import Segments
-from rich.traceback import Traceback
 from textual.app import App
 
 
 class NoLocalsOnCrash(App):
     def _fatal_error(self) -> None:  # overrides Textual 8.2.8's, which sets show_locals=True
+        # Imported here: rich.traceback is ~16 ms of every start, needed only on a crash.
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
         self.bell()
         traceback = Traceback(show_locals=False, width=None, suppress=[rich])
         self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
