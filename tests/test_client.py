@@ -1,4 +1,4 @@
-"""The async client against the emulator over real HTTP on 127.0.0.1."""
+"""Both clients against the emulator over real HTTP on 127.0.0.1 (`--all` paging: the async one)."""
 
 import pytest
 
@@ -8,12 +8,19 @@ from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import ConfigError, ResponseFormatError, ServiceError, TransportError
 from cqtui.ci.models import ListQuery
 from cqtui.emulator.data import generated_queues
+from client_kinds import make_client  # noqa: F401 - a fixture
 
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02)
 
 
 @pytest.fixture
-async def client(emulator, emulator_credentials):
+async def client(make_client, emulator, emulator_credentials):
+    async with make_client(emulator.base_url, emulator_credentials, retry=FAST_RETRY) as client:
+        yield client
+
+
+@pytest.fixture
+async def async_client(emulator, emulator_credentials):
     async with CiClient(emulator.base_url, emulator_credentials, retry=FAST_RETRY) as client:
         yield client
 
@@ -51,33 +58,33 @@ async def test_queue_id_lookup_reports_unknown_ids(client, emulator):
     assert emulator.requests[-1].params["queueIds"] == f"{known},pNOPE1,pNOPE2"
 
 
-async def test_iter_pages_over_a_thousand_queues(client, emulator):
+async def test_iter_pages_over_a_thousand_queues(async_client, emulator):
     emulator.queues = generated_queues(1000)
-    pages = [page async for page in client.iter_pages(ListQuery(page_size=100), concurrency=4)]
+    pages = [page async for page in async_client.iter_pages(ListQuery(page_size=100), concurrency=4)]
     ids = [queue.queue_id for page in pages for queue in page.queues]
     assert len(pages) == 10 and len(ids) == 1000 and len(set(ids)) == 1000
     assert ids == [queue.queue_id for queue in emulator.queues]
     assert sorted(int(request.params["pageNumber"]) for request in emulator.requests) == list(range(1, 11))
 
 
-async def test_iter_pages_stops_at_a_short_last_page(client, emulator):
+async def test_iter_pages_stops_at_a_short_last_page(async_client, emulator):
     emulator.queues = generated_queues(25)
-    pages = [page async for page in client.iter_pages(ListQuery(page_size=10))]
+    pages = [page async for page in async_client.iter_pages(ListQuery(page_size=10))]
     assert [len(page.queues) for page in pages] == [10, 10, 5]
 
 
-async def test_iter_pages_refuses_an_endless_total(client, emulator):
+async def test_iter_pages_refuses_an_endless_total(async_client, emulator):
     emulator.set_fault("endless_total")
     with pytest.raises(ServiceError) as raised:
-        [page async for page in client.iter_pages(ListQuery(page_size=100))]
+        [page async for page in async_client.iter_pages(ListQuery(page_size=100))]
     assert raised.value.code == "TooManyQueues"
     assert len(emulator.requests) == 1
 
 
-async def test_iter_pages_stops_when_the_server_repeats_a_page(client, emulator):
+async def test_iter_pages_stops_when_the_server_repeats_a_page(async_client, emulator):
     emulator.set_fault("same_page")
     with pytest.raises(ServiceError) as raised:
-        [page async for page in client.iter_pages(ListQuery(page_size=10), concurrency=1)]
+        [page async for page in async_client.iter_pages(ListQuery(page_size=10), concurrency=1)]
     assert raised.value.code == "RepeatedPage"
     assert len(emulator.requests) == 2
 
@@ -154,18 +161,18 @@ async def test_json_error_body(client, emulator):
     assert raised.value.code not in ("", None) and raised.value.http_status >= 400
 
 
-async def test_wrong_secret_key_is_signature_mismatch(emulator, emulator_credentials):
+async def test_wrong_secret_key_is_signature_mismatch(make_client, emulator, emulator_credentials):
     wrong = Credentials(emulator_credentials.secret_id, "not-the-key")
-    async with CiClient(emulator.base_url, wrong, retry=FAST_RETRY) as client:
+    async with make_client(emulator.base_url, wrong, retry=FAST_RETRY) as client:
         with pytest.raises(ServiceError) as raised:
             await client.list_queues(ListQuery())
     assert raised.value.code == "SignatureDoesNotMatch" and raised.value.request_id
     assert "not-the-key" not in str(raised.value)
 
 
-async def test_temporary_token_is_sent_and_signed(emulator, emulator_credentials):
+async def test_temporary_token_is_sent_and_signed(make_client, emulator, emulator_credentials):
     with_token = Credentials(emulator_credentials.secret_id, emulator_credentials.secret_key, "sts-token-xyz")
-    async with CiClient(emulator.base_url, with_token, retry=FAST_RETRY) as client:
+    async with make_client(emulator.base_url, with_token, retry=FAST_RETRY) as client:
         await client.list_queues(ListQuery())
     request = emulator.requests[-1]
     assert request.headers["x-ci-security-token"] == "sts-token-xyz"
@@ -182,9 +189,9 @@ async def test_clock_skew_is_corrected_from_the_server_date(client, emulator):
     assert len(emulator.requests) == 3  # the correction is kept
 
 
-async def test_read_timeout_is_reported_without_retrying(emulator, emulator_credentials):
+async def test_read_timeout_is_reported_without_retrying(make_client, emulator, emulator_credentials):
     emulator.latency_ms = 1500
-    async with CiClient(
+    async with make_client(
         emulator.base_url, emulator_credentials, timeouts=Timeouts(connect=1, read=0.3), retry=FAST_RETRY
     ) as client:
         with pytest.raises(TransportError) as raised:
@@ -193,17 +200,17 @@ async def test_read_timeout_is_reported_without_retrying(emulator, emulator_cred
     assert len(emulator.requests) == 1
 
 
-async def test_connection_refused_is_a_transport_error(emulator_credentials, unused_tcp_port):
-    async with CiClient(f"http://127.0.0.1:{unused_tcp_port}", emulator_credentials, retry=FAST_RETRY) as client:
+async def test_connection_refused_is_a_transport_error(make_client, emulator_credentials, unused_tcp_port):
+    async with make_client(f"http://127.0.0.1:{unused_tcp_port}", emulator_credentials, retry=FAST_RETRY) as client:
         with pytest.raises(TransportError) as raised:
             await client.list_queues(ListQuery())
     assert raised.value.kind == "ConnectError"
 
 
 @pytest.mark.parametrize("url", ["http://example.com", "http://10.0.0.1:80", "ftp://127.0.0.1", "https://h/path"])
-def test_plain_http_only_to_loopback_and_no_odd_urls(url, emulator_credentials):
+def test_plain_http_only_to_loopback_and_no_odd_urls(make_client, url, emulator_credentials):
     with pytest.raises(ConfigError):
-        CiClient(url, emulator_credentials)
+        make_client(url, emulator_credentials)
 
 
 def test_credentials_repr_hides_secrets():

@@ -16,6 +16,8 @@ from cqtui.ci.errors import ConfigError, ServiceError, TransportError
 from cqtui.ci.hints import hint_for
 from cqtui.ci.models import ListQuery
 from cqtui.cli import main
+from cqtui.ci.oneshot import OneShotClient
+from client_kinds import make_client  # noqa: F401 - a fixture
 from reliability_helpers import Answer, ScriptedServer, cli_env, queues_args, run_cli, self_signed_cert
 
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02)
@@ -42,9 +44,9 @@ def test_the_tls_server_works_for_a_client_that_trusts_it(tls_server, certificat
 
 
 async def test_self_signed_certificate_is_a_clear_tls_error_sent_nothing_and_not_retried(
-    tls_server, emulator_credentials
+    make_client, tls_server, emulator_credentials
 ):
-    async with CiClient(tls_server.base_url, emulator_credentials, retry=FAST_RETRY) as client:
+    async with make_client(tls_server.base_url, emulator_credentials, retry=FAST_RETRY) as client:
         with pytest.raises(TransportError) as raised:
             await client.list_queues(ListQuery())
     error = raised.value
@@ -72,10 +74,11 @@ def test_cli_refuses_the_certificate_whatever_the_environment_says(tls_server, c
     assert tls_server.received == [] and run.stdout == ""
 
 
-def test_no_option_turns_verification_off():
-    """The client takes no verify/insecure switch; an unknown keyword is a TypeError, not a silent no-op."""
+@pytest.mark.parametrize("client_class", [CiClient, OneShotClient])
+def test_no_option_turns_verification_off(client_class):
+    """The clients take no verify/insecure switch; an unknown keyword is a TypeError, not a silent no-op."""
     with pytest.raises(TypeError):
-        CiClient("https://127.0.0.1:1", None, verify=False)  # type: ignore[call-arg, arg-type]
+        client_class("https://127.0.0.1:1", None, verify=False)  # type: ignore[call-arg, arg-type]
     parser_help = _help_text()
     assert "insecure" not in parser_help and "verify" not in parser_help
 
@@ -110,9 +113,9 @@ NOT_LOOPBACK = [
 
 
 @pytest.mark.parametrize("url", NOT_LOOPBACK)
-def test_plain_http_off_loopback_is_refused_by_the_client(url, emulator_credentials):
+def test_plain_http_off_loopback_is_refused_by_the_client(make_client, url, emulator_credentials):
     with pytest.raises(ConfigError):
-        CiClient(url, emulator_credentials)
+        make_client(url, emulator_credentials)
 
 
 @pytest.mark.parametrize("url", ["http://example.com", "http://127.0.0.1@evil.example", "http://[::ffff:10.0.0.1]"])
@@ -174,10 +177,10 @@ def test_what_the_check_lets_through_is_loopback_to_httpx_too(rest):
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
-async def test_a_redirect_to_another_host_is_reported_and_never_followed(status, emulator_credentials):
+async def test_a_redirect_to_another_host_is_reported_and_never_followed(make_client, status, emulator_credentials):
     with ScriptedServer() as target, ScriptedServer() as redirector:
         redirector.answer = Answer(status, b"", {"Location": f"{target.base_url}/picqueue?stolen=1"})
-        async with CiClient(redirector.base_url, emulator_credentials, retry=FAST_RETRY) as client:
+        async with make_client(redirector.base_url, emulator_credentials, retry=FAST_RETRY) as client:
             with pytest.raises(ServiceError) as raised:
                 await client.list_queues(ListQuery())
         assert target.received == [] and target.connections == 0

@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
 from cqtui.cli import main, parse_args
 from cqtui.emulator.data import DEMO_BUCKET
 from cqtui.emulator.server import DEMO_SECRET_ID
+from cqtui.tui import formatting as fmt
 from cqtui.tui.launch import app_for, demo_profile
+from cqtui.tui.screens.queue_list import QueueListScreen
+from tui_helpers import SIZE, column, error_text, press, settle
 
 ENV_NAMES = ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_TOKEN", "TENCENTCLOUD_REGION", "CQTUI_CONFIG")
 
@@ -57,7 +61,8 @@ def test_app_from_config_with_profiles_and_keymap(tmp_path, clean_env):
         "[keys]\n"
         'next_page = "j"\n',
     )
-    app = app_for(parse_args(["--config", str(path), "--region", "ap-nanjing"]))
+    # The endpoint keeps the first page's request (sent by app_for) on this machine.
+    app = app_for(parse_args(["--config", str(path), "--region", "ap-nanjing", "--endpoint", "http://127.0.0.1:9"]))
     assert (app.profile.name, app.profile.region, app.listing.wanted.page_size) == ("prod", "ap-nanjing", 20)
     assert app._keymap == {"next_page": "j"}
     assert [row.name for row in app.profiles.rows()] == ["prod", "test"]
@@ -77,3 +82,57 @@ def test_launch_module_does_not_import_textual():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={**os.environ, "PYTHONPATH": os.getcwd()})
     assert result.stdout.strip() == "False"
+
+
+# ---- page 1 is asked for before Textual is loaded ------------------------------------
+
+
+@pytest.fixture
+def env_profile(clean_env, monkeypatch, tmp_path, emulator, emulator_credentials):
+    """`cqtui` command-line arguments for the emulator, credentials from the environment."""
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", emulator_credentials.secret_id)
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", emulator_credentials.secret_key)
+    monkeypatch.setenv("TENCENTCLOUD_REGION", "ap-guangzhou")
+    return ["--config", str(tmp_path / "none.toml"), "--bucket", DEMO_BUCKET, "--endpoint", emulator.base_url]
+
+
+def wait_for_requests(emulator, count: int) -> None:
+    deadline = time.monotonic() + 10
+    while len(emulator.requests) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+async def test_page_one_is_requested_before_the_app_runs_and_drawn_from_that_answer(env_profile, emulator):
+    app = app_for(parse_args(env_profile))
+    wait_for_requests(emulator, 1)
+    assert [request.params for request in emulator.requests] == [{"pageNumber": "1", "pageSize": "10"}]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert column(app, "name") == [fmt.text_or_dash(queue.name) for queue in emulator.queues[:10]]
+        assert len(emulator.requests) == 1  # the app did not ask again
+        await press(pilot, "n")
+        assert emulator.requests[-1].params["pageNumber"] == "2"
+        assert column(app, "name") == [fmt.text_or_dash(queue.name) for queue in emulator.queues[10:20]]
+
+
+async def test_a_failed_first_page_is_shown_like_any_failed_fetch(env_profile, emulator):
+    emulator.set_fault("signature_mismatch", times=1)
+    app = app_for(parse_args(env_profile))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.is_running and "SignatureDoesNotMatch" in error_text(app)
+        await press(pilot, "escape", "r")
+        assert app.listing.error is None and len(column(app, "name")) == 10
+
+
+async def test_a_key_while_page_one_travels_wins_over_it(env_profile, emulator):
+    emulator.latency_ms = 400
+    app = app_for(parse_args(env_profile))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")  # before page 1 arrived: Active queues are what the user wants now
+        await pilot.pause(1.2)
+        await settle(pilot)
+        assert isinstance(app.screen, QueueListScreen) and app.listing.error is None
+        assert app.listing.loaded_query.state == "Active"
+        active = [queue for queue in emulator.queues if queue.state == "Active"]
+        assert column(app, "name") == [fmt.text_or_dash(queue.name) for queue in active[:10]]

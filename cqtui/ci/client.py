@@ -1,75 +1,51 @@
-"""Async client for the CI queue API: signs, retries what is transient, parses.
+"""Async client for the CI queue API (httpx): the TUI's fetches and `--all`.
 
 One client holds one keep-alive connection pool; create it once and share it.
-It raises only ServiceError (and its ResponseFormatError) or TransportError.
+What a request is and what an answer means lives in protocol.py, shared with the
+one-shot client. It raises only ServiceError (and its ResponseFormatError) or
+TransportError.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import random
 import ssl
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import httpx
 
-from cqtui import __version__
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.endpoint import check_endpoint
-from cqtui.ci.errors import ResponseFormatError, ServiceError, TransportError
+from cqtui.ci.errors import ServiceError, TransportError
 from cqtui.ci.models import ListQuery, QueuePage
-from cqtui.ci.parsing import excerpt, parse_error, parse_queue_page
-from cqtui.ci.signing import sign_request
+from cqtui.ci.protocol import (
+    BASE_HEADERS,
+    DEFAULT_MAX_BODY_BYTES,
+    LIST_PATH,
+    ClockSkew,
+    RetryPolicy,
+    Retrying,
+    Timeouts,
+    auth_headers,
+    declared_too_large,
+    list_params,
+    page_from_answer,
+    too_large,
+)
 
 if TYPE_CHECKING:
     from cqtui.profiles.model import ResolvedProfile
 
-LIST_PATH = "/picqueue"
-DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 # --all stops here even if the server keeps claiming more: a lying TotalCount
 # must not turn into an endless loop.
 DEFAULT_MAX_QUEUES = 200_000
 # Pages in flight at once for --all: paging 10,000 queues by 100 takes 11 round
 # trips instead of 100 (with 4 at once --all stayed latency-bound: bench/README.md).
 DEFAULT_CONCURRENCY = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Timeouts:
-    connect: float = 5.0
-    read: float = 15.0  # for each read: a silent server
-    total: float = 60.0  # for one whole answer: a server trickling bytes, each read on time
-
-    @classmethod
-    def waiting(cls, seconds: float | None) -> Timeouts:
-        """The defaults, or `seconds` per read and 4x that per answer (`--timeout`)."""
-        if seconds is None:
-            return cls()
-        return cls(connect=min(cls().connect, seconds), read=seconds, total=4 * seconds)
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Exponential backoff with jitter, as the official SDK retries (3 attempts)."""
-
-    attempts: int = 3
-    base_delay: float = 0.25
-    max_delay: float = 4.0
-
-    def delay(self, retry_number: int) -> float:
-        ceiling = min(self.max_delay, self.base_delay * 2**retry_number)
-        return random.uniform(ceiling / 2, ceiling)
-
-
-# Errors where the request may never have reached the service, or the answer was
-# cut off: safe to repeat a read-only GET. A read timeout is not retried, so a
-# slow server costs the user one timeout, not three.
-_RETRIED_TRANSPORT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError, httpx.RemoteProtocolError)
 
 
 def _transport_error(error: httpx.HTTPError) -> TransportError:
@@ -91,10 +67,7 @@ def _transport_error(error: httpx.HTTPError) -> TransportError:
 
 
 def _tls_failure(error: BaseException) -> bool:
-    """True when a TLS error (an untrusted certificate, a failed handshake) is behind `error`.
-
-    Such a failure is not transient and not a network problem: it is not retried.
-    """
+    """True when a TLS error (an untrusted certificate, a failed handshake) is behind `error`."""
     seen: BaseException | None = error
     for _ in range(8):  # httpx -> httpcore -> ssl: chains are short
         if seen is None:
@@ -141,8 +114,7 @@ class CiClient:
         self.base_url = check_endpoint(base_url)
         self._credentials = credentials
         self._retry = retry
-        self._clock = clock
-        self._clock_offset = 0.0
+        self._skew = ClockSkew(clock)
         self._max_body_bytes = max_body_bytes
         self._total_timeout = timeouts.total
         self._keep_raw = keep_raw
@@ -153,7 +125,7 @@ class CiClient:
             follow_redirects=False,
             verify=_tls_settings(self.base_url),
             trust_env=False,
-            headers={"User-Agent": f"cqtui/{__version__}", "Accept": "application/xml"},
+            headers=BASE_HEADERS,
         )
 
     async def __aenter__(self) -> CiClient:
@@ -168,7 +140,7 @@ class CiClient:
     @property
     def clock_offset(self) -> float:
         """Seconds added to the local clock after the server said it was skewed."""
-        return self._clock_offset
+        return self._skew.offset
 
     # -- one page -----------------------------------------------------------
 
@@ -178,65 +150,32 @@ class CiClient:
         self.last_latency = time.perf_counter() - started
         return page
 
-    async def _with_retries(self, call: Callable[[], object]) -> QueuePage:
-        retry_number = 0
-        corrected_skew = False
+    async def _with_retries(self, call: Callable[[], Awaitable[QueuePage]]) -> QueuePage:
+        retrying = Retrying(self._retry, self._skew)
         while True:
             try:
-                return await call()  # type: ignore[misc]
-            except ServiceError as error:
-                if error.code == "RequestTimeTooSkewed" and not corrected_skew and self._correct_skew(error):
-                    corrected_skew = True
-                    continue
-                if not error.transient or retry_number + 1 >= self._retry.attempts:
-                    raise
-            except _RETRIED_TRANSPORT as error:
-                if retry_number + 1 >= self._retry.attempts or _tls_failure(error):
-                    raise _transport_error(error) from None
-            except httpx.HTTPError as error:
-                raise _transport_error(error) from None
-            await asyncio.sleep(self._retry.delay(retry_number))
-            retry_number += 1
+                return await call()
+            except (ServiceError, TransportError) as error:
+                delay = retrying.delay_before_retry(error)  # raises when it was the last try
+            await asyncio.sleep(delay)
 
-    def _correct_skew(self, error: ServiceError) -> bool:
-        """Adopt the server's clock from its Date header; False when it gave none."""
-        try:
-            server_time = email.utils.parsedate_to_datetime(error.server_date).timestamp()
-        except (TypeError, ValueError):
-            return False
-        self._clock_offset = server_time - self._clock()
-        return True
-
-    def _request_params(self, query: ListQuery) -> dict[str, str]:
-        params: dict[str, str] = {}
-        if query.queue_ids:
-            params["queueIds"] = ",".join(query.queue_ids)
-        if query.state:  # no `state` means every state; the SDK's "All" is unverified
-            params["state"] = query.state
-        params["pageNumber"] = str(query.page_number)
-        params["pageSize"] = str(query.page_size)
-        return params
-
-    def _signed_request(self, method: str, path: str, params: dict[str, str]) -> httpx.Request:
-        request = self._http.build_request(method, path, params=params)
-        if self._credentials.token:
-            request.headers["x-ci-security-token"] = self._credentials.token
-        signed_headers = {"host": request.headers["host"]}
-        if self._credentials.token:
-            signed_headers["x-ci-security-token"] = self._credentials.token
-        request.headers["Authorization"] = sign_request(
-            secret_id=self._credentials.secret_id,
-            secret_key=self._credentials.secret_key,
-            method=method,
-            path=path,
-            params=params,
-            headers=signed_headers,
-            now=self._clock() + self._clock_offset,
+    def _signed_request(self, query: ListQuery) -> httpx.Request:
+        params = list_params(query)
+        request = self._http.build_request("GET", LIST_PATH, params=params)
+        request.headers.update(
+            auth_headers(
+                self._credentials,
+                host=request.headers["host"],
+                method="GET",
+                path=LIST_PATH,
+                params=params,
+                now=self._skew.now(),
+            )
         )
         return request
 
     async def _get_page(self, query: ListQuery) -> QueuePage:
-        request = self._signed_request("GET", LIST_PATH, self._request_params(query))
+        request = self._signed_request(query)
         try:
             async with asyncio.timeout(self._total_timeout):
                 response = await self._http.send(request, stream=True)
@@ -249,41 +188,24 @@ class CiClient:
                 "TotalTimeout",
                 f"no complete answer within {self._total_timeout:g} s ({request.url.copy_with(query=None)})",
             ) from None
-        request_id = response.headers.get("x-ci-request-id") or response.headers.get("x-cos-request-id") or ""
-        if response.status_code != 200:
-            if response.is_redirect:
-                raise ServiceError(
-                    "Redirect",
-                    f"refused to follow a redirect to {excerpt(response.headers.get('location', '').encode())}",
-                    http_status=response.status_code,
-                    request_id=request_id,
-                )
-            raise parse_error(
-                body, http_status=response.status_code, headers=response.headers, reason=response.reason_phrase
-            )
-        return parse_queue_page(body, http_status=200, request_id=request_id, keep_raw=self._keep_raw)
+        except httpx.HTTPError as error:
+            raise _transport_error(error) from None
+        return page_from_answer(
+            response.status_code, response.reason_phrase, response.headers, body, keep_raw=self._keep_raw
+        )
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
         """Read the body in chunks and give up past the cap, without holding it all."""
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self._max_body_bytes:
-            raise self._too_large(response)
+        if declared_too_large(response.headers, self._max_body_bytes):
+            raise too_large(self._max_body_bytes, response.status_code, response.headers)
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():
             size += len(chunk)
             if size > self._max_body_bytes:
-                raise self._too_large(response)
+                raise too_large(self._max_body_bytes, response.status_code, response.headers)
             chunks.append(chunk)
         return b"".join(chunks)
-
-    def _too_large(self, response: httpx.Response) -> ResponseFormatError:
-        return ResponseFormatError(
-            "ResponseTooLarge",
-            f"the body is larger than {self._max_body_bytes // (1024 * 1024)} MiB; refused",
-            http_status=response.status_code,
-            request_id=response.headers.get("x-ci-request-id", ""),
-        )
 
     # -- every page ---------------------------------------------------------
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import shutil
 import sys
 
@@ -47,13 +46,30 @@ def _query(args: argparse.Namespace, default_page_size: int) -> ListQuery:
     return ListQuery(page_number=args.page, page_size=page_size, state=args.state, queue_ids=queue_ids)
 
 
-async def _fetch(profile, query: ListQuery, follow_all: bool, timeout: float | None) -> list[QueuePage]:
-    from cqtui.ci.client import Timeouts, client_for
+def _fetch(profile, query: ListQuery, follow_all: bool, timeout: float | None) -> list[QueuePage]:
+    from cqtui.ci.protocol import Timeouts
 
-    async with client_for(profile, keep_raw=False, timeouts=Timeouts.waiting(timeout)) as client:
-        if not follow_all:
-            return [await client.list_queues(query)]
-        return [page async for page in client.iter_pages(query)]
+    timeouts = Timeouts.waiting(timeout)
+    if follow_all:
+        return _fetch_all(profile, query, timeouts)
+    # One page: the stdlib client, so this path never loads asyncio or httpx.
+    from cqtui.ci.oneshot import oneshot_client_for
+
+    with oneshot_client_for(profile, keep_raw=False, timeouts=timeouts) as client:
+        return [client.list_queues(query)]
+
+
+def _fetch_all(profile, query: ListQuery, timeouts) -> list[QueuePage]:
+    """Every page, several in flight at once (the async client)."""
+    import asyncio
+
+    from cqtui.ci.client import client_for
+
+    async def pages() -> list[QueuePage]:
+        async with client_for(profile, keep_raw=False, timeouts=timeouts) as client:
+            return [page async for page in client.iter_pages(query)]
+
+    return asyncio.run(pages())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -61,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
     profile = resolve_from_args(args)
     query = _query(args, profile.page_size)
-    pages = asyncio.run(_fetch(profile, query, args.all, args.timeout))
+    pages = _fetch(profile, query, args.all, args.timeout)
 
     if args.output == "json":
         sys.stdout.write(render_json(pages) + "\n")

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from cqtui.ci.client import CiClient, client_for
 from cqtui.ci.errors import CqtuiError
-from cqtui.ci.models import ListQuery, Queue
+from cqtui.ci.models import ListQuery, Queue, QueuePage
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.safetext import visible
 from cqtui.tui.clock import Clock, SystemClock
@@ -32,10 +32,21 @@ from cqtui.tui.screens.queue_list import QueueListScreen
 
 # The other screens are imported when first opened: only the list is needed to start.
 
+if TYPE_CHECKING:
+    from cqtui.ci.client import CiClient
+    from cqtui.tui.prefetch import FirstPage
+
 DEFAULT_AUTO_REFRESH_SECONDS = 30
 FETCH_GROUP = "fetch-page"
 
-ClientFactory = Callable[[ResolvedProfile], CiClient]
+ClientFactory = Callable[[ResolvedProfile], "CiClient"]
+PageRequest = Callable[[], Awaitable[QueuePage]]
+
+
+def default_client(profile: ResolvedProfile) -> CiClient:
+    from cqtui.ci.client import client_for  # httpx: not needed before the first page is drawn
+
+    return client_for(profile)
 
 
 class CqtuiApp(NoLocalsOnCrash, App[int]):
@@ -48,10 +59,13 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
         profile: ResolvedProfile,
         *,
         profiles: ProfileSource | None = None,
-        client_factory: ClientFactory = client_for,
+        client_factory: ClientFactory = default_client,
         clock: Clock | None = None,
         keymap: dict[str, str] | None = None,
+        first_page: FirstPage | None = None,
     ) -> None:
+        """`first_page`: page 1 of the profile's listing, already on its way (prefetch.py);
+        without it the app asks for page 1 when it mounts."""
         super().__init__()
         self.profile = profile
         self.profiles = profiles or FixedProfiles(profile)
@@ -60,6 +74,7 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
         self.listing = Listing(wanted=ListQuery(page_size=profile.page_size))
         self.auto_refresh_seconds = profile.refresh_seconds
         self._client_factory = client_factory
+        self._first_page = first_page
         self._seq = 0
         self._worker_seq: dict[Worker, int] = {}
         self._auto_timer: Timer | None = None
@@ -73,12 +88,20 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
         return QueueListScreen()
 
     def on_mount(self) -> None:
-        self.client = self._client_factory(self.profile)
-        self.fetch()
-        # Start-up leaves ~half a million objects (Textual, CSS, widgets) that live as long
-        # as the app: frozen, the cyclic GC stops rescanning them, which cost 40-60 ms
-        # every few page flips (bench/README.md).
+        if self._first_page is None:
+            self.fetch()
+        else:
+            first, self._first_page = self._first_page, None
+            self._start_fetch(first.query, first.page, started=first.started)
+        # Start-up leaves ~50,000 objects (Textual, CSS, widgets) that live as long as the
+        # app: frozen, the cyclic GC stops rescanning them, which cost 40-60 ms every few
+        # page flips (bench/README.md).
         self.call_after_refresh(gc.freeze)
+
+    def _ensure_client(self) -> CiClient:
+        if self.client is None:
+            self.client = self._client_factory(self.profile)
+        return self.client
 
     async def on_unmount(self) -> None:
         self._stop_auto_timer()
@@ -90,11 +113,15 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
     def fetch(self, query: ListQuery | None = None) -> None:
         """Ask for `query` (default: the wanted one again). Screens show the target at once."""
         query = query or self.listing.wanted
+        self._start_fetch(query, lambda: self._ensure_client().list_queues(query))
+
+    def _start_fetch(self, query: ListQuery, request: PageRequest, *, started: float | None = None) -> None:
+        """Run `request` in a worker; `started` (monotonic) when it began before this call."""
         self._seq += 1
         self._stop_auto_timer()
         self._set_listing(replace(self.listing, wanted=query, loading=True))
         worker = self.run_worker(
-            self._load(self._seq, query),
+            self._load(self._seq, query, request, self.clock.monotonic() if started is None else started),
             name=f"page {query.page_number}",
             group=FETCH_GROUP,
             exclusive=True,
@@ -102,11 +129,9 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
         )
         self._worker_seq[worker] = self._seq
 
-    async def _load(self, seq: int, query: ListQuery) -> None:
-        assert self.client is not None
-        started = self.clock.monotonic()
+    async def _load(self, seq: int, query: ListQuery, request: PageRequest, started: float) -> None:
         try:
-            page = await self.client.list_queues(query)
+            page = await request()
         except CqtuiError as error:
             self.post_message(FetchFailed(seq, query, error))
             return

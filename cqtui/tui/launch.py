@@ -1,6 +1,7 @@
 """`cqtui`, `cqtui -p NAME`, `cqtui --demo`: pick the profile, then run the Textual app.
 
-Textual is imported only once a profile is in hand, so config errors print fast.
+Textual is imported only once a profile is in hand, so config errors print fast, and
+after page 1 was asked for, so the answer travels while Textual loads.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from cqtui.ci.client import CiClient, Timeouts, client_for
 from cqtui.ci.credentials import Credentials
+from cqtui.ci.models import ListQuery
+from cqtui.ci.protocol import Timeouts
 from cqtui.profiles.errors import NoProfileError
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.profiles.resolve import resolve_from_args
 from cqtui.profiles.store import load_keymap
 
 if TYPE_CHECKING:
+    from cqtui.ci.client import CiClient
     from cqtui.tui.app import CqtuiApp
 
 DEMO_REGION = "ap-guangzhou"
@@ -49,9 +52,19 @@ def demo_profile(base_url: str) -> ResolvedProfile:
     )
 
 
+def timeouts(args: argparse.Namespace) -> Timeouts:
+    return Timeouts.waiting(getattr(args, "timeout", None))
+
+
 def client_factory(args: argparse.Namespace) -> Callable[[ResolvedProfile], CiClient]:
     """Clients that honour `--timeout`."""
-    return functools.partial(client_for, timeouts=Timeouts.waiting(getattr(args, "timeout", None)))
+    return functools.partial(_async_client, timeouts=timeouts(args))
+
+
+def _async_client(profile: ResolvedProfile, *, timeouts: Timeouts) -> CiClient:
+    from cqtui.ci.client import client_for  # httpx: needed only after page 1 is drawn
+
+    return client_for(profile, timeouts=timeouts)
 
 
 def run_tui(args: argparse.Namespace) -> int:
@@ -81,7 +94,10 @@ def _first_run(args: argparse.Namespace) -> bool:
 
 def app_for(args: argparse.Namespace) -> CqtuiApp:
     """The app for a parsed command line; ConfigError (NoProfileError too) when it has no usable profile."""
+    from cqtui.tui.prefetch import FirstPage
+
     profile = resolve_from_args(args)
+    first_page = FirstPage(profile, ListQuery(page_size=profile.page_size), timeouts(args))
     from cqtui.tui.app import CqtuiApp
     from cqtui.tui.profile_source import ConfigProfiles
 
@@ -90,6 +106,7 @@ def app_for(args: argparse.Namespace) -> CqtuiApp:
         profiles=ConfigProfiles(args),
         keymap=load_keymap(getattr(args, "config", None)),
         client_factory=client_factory(args),
+        first_page=first_page,
     )
 
 

@@ -1,0 +1,52 @@
+"""Both clients behind one async interface, so the shared behaviour is tested on each.
+
+`CiClient` (httpx, async) and `OneShotClient` (http.client, blocking) build requests
+and read answers through cqtui/ci/protocol.py; each test that holds for both runs
+twice. The blocking one runs in a thread, as it never shares the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from cqtui.ci.client import CiClient
+from cqtui.ci.models import ListQuery, QueuePage
+from cqtui.ci.oneshot import OneShotClient
+
+KINDS = ["async", "oneshot"]
+
+
+class BlockingInAThread:
+    def __init__(self, client: OneShotClient) -> None:
+        self._client = client
+
+    async def __aenter__(self) -> BlockingInAThread:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._client.close()
+
+    async def list_queues(self, query: ListQuery) -> QueuePage:
+        return await asyncio.to_thread(self._client.list_queues, query)
+
+    @property
+    def last_latency(self) -> float | None:
+        return self._client.last_latency
+
+    @property
+    def clock_offset(self) -> float:
+        return self._client.clock_offset
+
+
+def client_maker(kind: str):
+    """`make(base_url, credentials, **options)` for one kind of client."""
+    if kind == "async":
+        return CiClient
+    return lambda *args, **options: BlockingInAThread(OneShotClient(*args, **options))
+
+
+@pytest.fixture(params=KINDS)
+def make_client(request):
+    return client_maker(request.param)
