@@ -92,7 +92,7 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
             self.fetch()
         else:
             first, self._first_page = self._first_page, None
-            self._start_fetch(first.query, first.page, started=first.started)
+            self._start_fetch(first.query, first.page, seconds_taken=lambda: first.seconds)
         # Start-up leaves ~50,000 objects (Textual, CSS, widgets) that live as long as the
         # app: frozen, the cyclic GC stops rescanning them, which cost 40-60 ms every few
         # page flips (bench/README.md).
@@ -115,13 +115,15 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
         query = query or self.listing.wanted
         self._start_fetch(query, lambda: self._ensure_client().list_queues(query))
 
-    def _start_fetch(self, query: ListQuery, request: PageRequest, *, started: float | None = None) -> None:
-        """Run `request` in a worker; `started` (monotonic) when it began before this call."""
+    def _start_fetch(
+        self, query: ListQuery, request: PageRequest, *, seconds_taken: Callable[[], float] | None = None
+    ) -> None:
+        """Run `request` in a worker; `seconds_taken` tells a request that began elsewhere how long it took."""
         self._seq += 1
         self._stop_auto_timer()
         self._set_listing(replace(self.listing, wanted=query, loading=True))
         worker = self.run_worker(
-            self._load(self._seq, query, request, self.clock.monotonic() if started is None else started),
+            self._load(self._seq, query, request, seconds_taken),
             name=f"page {query.page_number}",
             group=FETCH_GROUP,
             exclusive=True,
@@ -129,13 +131,17 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
         )
         self._worker_seq[worker] = self._seq
 
-    async def _load(self, seq: int, query: ListQuery, request: PageRequest, started: float) -> None:
+    async def _load(
+        self, seq: int, query: ListQuery, request: PageRequest, seconds_taken: Callable[[], float] | None
+    ) -> None:
+        started = self.clock.monotonic()
         try:
             page = await request()
         except CqtuiError as error:
             self.post_message(FetchFailed(seq, query, error))
             return
-        latency_ms = round((self.clock.monotonic() - started) * 1000)
+        seconds = seconds_taken() if seconds_taken else self.clock.monotonic() - started
+        latency_ms = round(seconds * 1000)
         self.post_message(PageLoaded(seq, query, page, self.clock.now(), latency_ms))
 
     def on_page_loaded(self, message: PageLoaded) -> None:

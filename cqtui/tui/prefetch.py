@@ -10,7 +10,6 @@ the requests after the first. Imports no Textual: it runs before Textual is load
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import Future
 
 from cqtui.ci.models import ListQuery, QueuePage
@@ -24,7 +23,7 @@ class FirstPage:
 
     def __init__(self, profile: ResolvedProfile, query: ListQuery, timeouts: Timeouts) -> None:
         self.query = query
-        self.started = time.monotonic()
+        self.seconds = 0.0  # how long the request took, once answered
         self._answer: Future[QueuePage] = Future()
         worker = threading.Thread(target=self._fetch, args=(profile, timeouts), name="cqtui-first-page", daemon=True)
         worker.start()
@@ -34,7 +33,9 @@ class FirstPage:
             return  # the app no longer waits for it
         try:
             with oneshot_client_for(profile, timeouts=timeouts) as client:
-                self._answer.set_result(client.list_queues(self.query))
+                page = client.list_queues(self.query)
+                self.seconds = client.last_latency or 0.0
+            self._answer.set_result(page)
         except Exception as error:  # the app shows it like any failed fetch
             self._answer.set_exception(error)
 
