@@ -43,7 +43,7 @@ class Plan:
     warmup: bool  # one unmeasured run per side first (disk cache, .pyc files)
 
 
-FULL = Plan(runs=15, flips=50, flip_latency_ms=50, keys=60, slow_latency_ms=2000, all_queues=10_000,
+FULL = Plan(runs=31, flips=50, flip_latency_ms=50, keys=60, slow_latency_ms=2000, all_queues=10_000,
             all_latency_ms=50, all_runs=7, queues=10_000, warmup=True)  # fmt: skip
 SMOKE = Plan(runs=1, flips=3, flip_latency_ms=5, keys=7, slow_latency_ms=800, all_queues=450,
              all_latency_ms=5, all_runs=1, queues=450, warmup=False)  # fmt: skip

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 
 from cqtui.ci.errors import ConfigError
@@ -84,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.output == "csv":
         sys.stdout.write(render_csv(pages))
     else:
+        import shutil  # only the table needs the terminal's width
+
         width = shutil.get_terminal_size((80, 24)).columns
         sys.stdout.write(render_table(pages, width))
         sys.stdout.write(summary(pages) + "\n")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-import subprocess
 
 from cqtui.ci.errors import ConfigError
 from cqtui.safetext import visible
@@ -45,6 +44,8 @@ def run_secret_key_command(command: str, *, timeout: float = SECRET_COMMAND_TIME
     if not argv:
         raise ConfigError("is empty", key=key)
     shown = visible(argv[0])
+    import subprocess  # here: most profiles store the key, and this import is ~3 ms of every start
+
     try:
         process = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE

@@ -15,7 +15,6 @@ import fcntl
 import os
 import stat
 import tempfile
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -112,6 +111,8 @@ def parse(path: Path, raw: bytes) -> ConfigFile:
         line = raw.count(b"\n", 0, problem.start) + 1
         column = problem.start - (raw.rfind(b"\n", 0, problem.start) + 1) + 1
         raise ConfigSyntaxError("not UTF-8 text", path=shown(path), line=line, column=column) from None
+    import tomllib  # here: a run from the environment alone has no file to parse (~5 ms)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as problem:
