@@ -14,7 +14,6 @@ import copy
 import fcntl
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -205,6 +204,8 @@ def write_atomically(path: Path, text: str) -> None:
     If anything fails before the rename, the old file is untouched and the temp file removed;
     a disk full or read-only folder is a ConfigError saying so.
     """
+    import tempfile  # here: only writes need it, and it is ~10 ms of every start (shutil, random)
+
     try:
         descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as problem:
