@@ -154,13 +154,27 @@ def test_interrupt_exits_130_without_traceback(tmp_path):
     assert cli.returncode == 130 and "Traceback" not in stderr
 
 
-def test_cli_path_does_not_import_textual(emulator_url, tmp_path):
-    probe = (
-        "import sys; from cqtui.cli import main; code = main(sys.argv[1:]); "
-        "assert 'textual' not in sys.modules and 'rich' not in sys.modules, 'TUI imported'; sys.exit(code)"
-    )
+LOADED_AFTER_RUN = (
+    "import sys; from cqtui.cli import main; code = main(sys.argv[1:]); "
+    "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})), file=sys.stderr); sys.exit(code)"
+)
+
+
+def packages_loaded(url: str, tmp_path, *options: str) -> set[str]:
     result = subprocess.run(
-        [sys.executable, "-c", probe, "queues", "--endpoint", emulator_url, "--bucket", BUCKET, "-o", "json"],
+        [sys.executable, "-c", LOADED_AFTER_RUN, "queues", "--endpoint", url, "--bucket", BUCKET, "-o", "json", *options],
         capture_output=True, text=True, env=cli_env(tmp_path), timeout=60,
     )
     assert result.returncode == 0, result.stderr
+    return set(result.stderr.split())
+
+
+def test_one_page_loads_neither_the_tui_nor_the_async_stack(emulator_url, tmp_path):
+    loaded = packages_loaded(emulator_url, tmp_path)
+    assert "cqtui" in loaded and "http" in loaded  # control: the probe sees what was imported
+    assert not loaded & {"textual", "rich", "asyncio", "httpx", "httpcore", "anyio", "tomli_w"}
+
+
+def test_all_pages_use_the_async_client_but_no_tui(emulator_url, tmp_path):
+    loaded = packages_loaded(emulator_url, tmp_path, "--all", "--page-size", "100")
+    assert "httpx" in loaded and not loaded & {"textual", "rich"}
