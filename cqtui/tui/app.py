@@ -104,6 +104,7 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
         return self.client
 
     async def on_unmount(self) -> None:
+        gc.unfreeze()  # what the app left behind can be collected (many apps run in one test process)
         self._stop_auto_timer()
         if self.client is not None:
             await self.client.aclose()

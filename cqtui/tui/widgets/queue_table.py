@@ -1,10 +1,11 @@
 """The queue list table: a line-API widget that draws only the rows on screen.
 
 A page of queues becomes plain text cells, fitted to their columns once when the
-page arrives; drawing a line is then a few segments in the row's style. (A DataTable measured and
-rendered every cell through Rich: replacing 100 rows cost four times as much,
-see bench/README.md.) Text goes into segments as it is, never parsed as markup,
-so a queue named `[@click=app.quit]x[/]` is just shown.
+page arrives; drawing a line is then a few segments in the row's style. (A
+DataTable measured and rendered every cell through Rich: replacing 100 rows cost
+four times as much, see bench/README.md.) Text goes into segments as it is, never
+parsed as markup, so a queue named `[@click=app.quit]x[/]` is just shown; cells
+hold `visible()` text (formatting.py), so no control character reaches the terminal.
 """
 
 from __future__ import annotations
