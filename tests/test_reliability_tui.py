@@ -58,7 +58,11 @@ async def test_the_tui_honours_the_timeout_option(emulator, tmp_path, monkeypatc
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, timeout=0.7)  # the 0.3 s timeout has long passed by then
         error = app.listing.error
-        assert error is not None and getattr(error, "kind", "") == "ReadTimeout", error
+        assert error is not None and getattr(error, "kind", "") == "ReadTimeout", error  # page 1 (prefetch.py)
+        await pilot.press("escape", "r")
+        await settle(pilot, timeout=0.7)
+        error = app.listing.error
+        assert error is not None and getattr(error, "kind", "") == "ReadTimeout", error  # the async client
 
 
 async def test_notify_config_of_a_queue_whose_id_is_shared_shows_its_own_settings(emulator, emulator_credentials):

@@ -10,6 +10,7 @@ import pytest
 from textual import events
 from textual.widgets import Button, Input, Label, OptionList, Static
 
+from cqtui.ci.protocol import Timeouts
 from cqtui.cli import parse_args
 from cqtui.emulator.data import DEMO_BUCKET
 from cqtui.tui.first_run import FirstRunApp
@@ -163,6 +164,23 @@ async def test_secrets_are_masked_until_revealed(tmp_path):
         assert secret not in svg_of(app)
 
 
+async def test_a_masked_secret_is_never_copied_to_the_clipboard(tmp_path):
+    app = FirstRunApp(tmp_path / "c" / "config.toml")
+    secret = "copy-me-not-secret-0123"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await fill(pilot, secret_key=secret)
+        app.screen.query_one("#field-secret_key", Input).focus()
+        for key in ("ctrl+c", "ctrl+x"):
+            await pilot.press("ctrl+shift+a", key)
+            await pilot.pause()
+            assert secret not in app.clipboard
+        assert app.screen.query_one("#field-secret_key", Input).value == secret  # cut removed nothing
+        await pilot.press("ctrl+r", "ctrl+shift+a", "ctrl+c")  # revealed: the user sees what is copied
+        await pilot.pause()
+        assert app.clipboard == secret
+
+
 @pytest.mark.parametrize("good_key", [True, False], ids=["connected", "wrong-key"])
 async def test_test_connection_against_the_emulator(tmp_path, emulator, emulator_credentials, good_key):
     app = FirstRunApp(tmp_path / "c" / "config.toml")
@@ -179,6 +197,19 @@ async def test_test_connection_against_the_emulator(tmp_path, emulator, emulator
         assert text.startswith("Connected.") and "RequestId" in text and " ms" in text
     else:
         assert "SignatureDoesNotMatch" in text and "403" in text and "RequestId" in text
+
+
+async def test_test_connection_waits_no_longer_than_the_timeout_option(tmp_path, emulator, emulator_credentials):
+    emulator.latency_ms = 1500
+    app = FirstRunApp(tmp_path / "c" / "config.toml", timeouts=Timeouts.waiting(0.3))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await fill(pilot, name="t", region="ap-guangzhou", bucket=DEMO_BUCKET,
+                   secret_id=emulator_credentials.secret_id, secret_key=emulator_credentials.secret_key,
+                   endpoint=emulator.base_url)
+        await pilot.press("ctrl+t")
+        text = await wait_for_result(pilot)
+    assert "ReadTimeout" in text, text
 
 
 def picker_app(path):

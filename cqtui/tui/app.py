@@ -9,6 +9,7 @@ the new Listing -> every screen redraws from it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -20,6 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from cqtui.ci.errors import CqtuiError
 from cqtui.ci.models import ListQuery, Queue, QueuePage
+from cqtui.ci.protocol import Timeouts
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.safetext import visible
 from cqtui.tui.clock import Clock, SystemClock
@@ -43,10 +45,10 @@ ClientFactory = Callable[[ResolvedProfile], "CiClient"]
 PageRequest = Callable[[], Awaitable[QueuePage]]
 
 
-def default_client(profile: ResolvedProfile) -> CiClient:
+def default_client(profile: ResolvedProfile, *, timeouts: Timeouts) -> CiClient:
     from cqtui.ci.client import client_for  # httpx: not needed before the first page is drawn
 
-    return client_for(profile)
+    return client_for(profile, timeouts=timeouts)
 
 
 class CqtuiApp(NoLocalsOnCrash, App[int]):
@@ -59,12 +61,14 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
         profile: ResolvedProfile,
         *,
         profiles: ProfileSource | None = None,
-        client_factory: ClientFactory = default_client,
+        timeouts: Timeouts = Timeouts(),
+        client_factory: ClientFactory | None = None,
         clock: Clock | None = None,
         keymap: dict[str, str] | None = None,
         first_page: FirstPage | None = None,
     ) -> None:
-        """`first_page`: page 1 of the profile's listing, already on its way (prefetch.py);
+        """`timeouts` for every request (`--timeout`), unless a `client_factory` decides;
+        `first_page`: page 1 of the profile's listing, already on its way (prefetch.py);
         without it the app asks for page 1 when it mounts."""
         super().__init__()
         self.profile = profile
@@ -73,7 +77,8 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
         self.client: CiClient | None = None
         self.listing = Listing(wanted=ListQuery(page_size=profile.page_size))
         self.auto_refresh_seconds = profile.refresh_seconds
-        self._client_factory = client_factory
+        self.timeouts = timeouts
+        self._client_factory = client_factory or functools.partial(default_client, timeouts=timeouts)
         self._first_page = first_page
         self._seq = 0
         self._worker_seq: dict[Worker, int] = {}

@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
+from cqtui.ci.protocol import Timeouts
 from cqtui.tui.crash import NoLocalsOnCrash
 from cqtui.tui.screens.profile_form import ProfileForm
 
@@ -23,9 +24,10 @@ class FirstRunApp(NoLocalsOnCrash, App[str | None]):
     TITLE = "cqtui"
     ENABLE_COMMAND_PALETTE = False
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, timeouts: Timeouts = Timeouts()) -> None:
         super().__init__()
         self._path = path
+        self.timeouts = timeouts
 
     def on_mount(self) -> None:
-        self.push_screen(FirstRunForm(self._path, first_run=True), self.exit)
+        self.push_screen(FirstRunForm(self._path, first_run=True, timeouts=self.timeouts), self.exit)

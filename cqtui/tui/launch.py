@@ -7,9 +7,7 @@ after page 1 was asked for, so the answer travels while Textual loads.
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from cqtui.ci.credentials import Credentials
@@ -21,7 +19,6 @@ from cqtui.profiles.resolve import resolve_from_args
 from cqtui.profiles.store import load_keymap
 
 if TYPE_CHECKING:
-    from cqtui.ci.client import CiClient
     from cqtui.tui.app import CqtuiApp
 
 DEMO_REGION = "ap-guangzhou"
@@ -56,17 +53,6 @@ def timeouts(args: argparse.Namespace) -> Timeouts:
     return Timeouts.waiting(getattr(args, "timeout", None))
 
 
-def client_factory(args: argparse.Namespace) -> Callable[[ResolvedProfile], CiClient]:
-    """Clients that honour `--timeout`."""
-    return functools.partial(_async_client, timeouts=timeouts(args))
-
-
-def _async_client(profile: ResolvedProfile, *, timeouts: Timeouts) -> CiClient:
-    from cqtui.ci.client import client_for  # httpx: needed only after page 1 is drawn
-
-    return client_for(profile, timeouts=timeouts)
-
-
 def run_tui(args: argparse.Namespace) -> int:
     if getattr(args, "demo", False):
         return _run_demo(args)
@@ -85,7 +71,7 @@ def _first_run(args: argparse.Namespace) -> bool:
     from cqtui.profiles.store import config_path
     from cqtui.tui.first_run import FirstRunApp
 
-    name = FirstRunApp(config_path(getattr(args, "config", None))).run()
+    name = FirstRunApp(config_path(getattr(args, "config", None)), timeouts=timeouts(args)).run()
     if not name:
         return False
     args.profile = name
@@ -105,7 +91,7 @@ def app_for(args: argparse.Namespace) -> CqtuiApp:
         profile,
         profiles=ConfigProfiles(args),
         keymap=load_keymap(getattr(args, "config", None)),
-        client_factory=client_factory(args),
+        timeouts=timeouts(args),
         first_page=first_page,
     )
 
@@ -116,4 +102,4 @@ def _run_demo(args: argparse.Namespace) -> int:
     from cqtui.tui.app import CqtuiApp
 
     with Emulator() as emulator:
-        return CqtuiApp(demo_profile(emulator.base_url), client_factory=client_factory(args)).run() or 0
+        return CqtuiApp(demo_profile(emulator.base_url), timeouts=timeouts(args)).run() or 0

@@ -14,17 +14,19 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from cqtui.ci.client import client_for
+from cqtui.ci.oneshot import OneShotClient
+from cqtui.ci.protocol import Timeouts
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import ConfigError, CqtuiError
 from cqtui.ci.hints import hint_for
-from cqtui.ci.models import ListQuery
+from cqtui.ci.models import ListQuery, QueuePage
 from cqtui.profiles import document, store
 from cqtui.profiles.model import DEFAULT_PAGE_SIZE, ResolvedProfile
 from cqtui.profiles.sources import run_secret_key_command
 from cqtui.safetext import visible
 from cqtui.tui.config_writes import write_config
 from cqtui.tui.profile_fields import FORM_FIELDS, file_changes, form_problems, merged, placeholder
+from cqtui.tui.widgets.secret_input import SecretInput
 
 TEST_GROUP = "test-connection"
 class StateCheckbox(Checkbox):
@@ -51,9 +53,12 @@ class ProfileForm(Screen[str | None]):
         Binding("escape", "cancel", "Cancel", id="back"),
     ]
 
-    def __init__(self, path: Path, name: str | None = None, *, first_run: bool = False) -> None:
+    def __init__(
+        self, path: Path, name: str | None = None, *, first_run: bool = False, timeouts: Timeouts = Timeouts()
+    ) -> None:
         super().__init__()
         self._path = path
+        self._timeouts = timeouts
         self._editing = name
         self._first_run = first_run
         config = store.read_config(path)
@@ -83,7 +88,7 @@ class ProfileForm(Screen[str | None]):
             for field in FORM_FIELDS:
                 with Horizontal(classes="field-row"):
                     yield Label(field.label, classes="field-label", markup=False)
-                    yield Input(
+                    yield (SecretInput if field.secret else Input)(
                         value=self._initial(field.key),
                         placeholder=placeholder(field, self._stored),
                         password=field.secret,
@@ -199,16 +204,11 @@ class ProfileForm(Screen[str | None]):
 
     async def _test(self, texts: dict[str, str]) -> None:
         try:
-            profile = await asyncio.to_thread(self._profile_from, texts)
-            client = client_for(profile)
-            try:
-                page = await client.list_queues(ListQuery(page_size=1))
-            finally:
-                await client.aclose()
+            page, seconds = await asyncio.to_thread(self._list_one_queue, texts)
         except CqtuiError as error:
             self._say(_failure_text(error))
             return
-        latency = round((client.last_latency or 0) * 1000)
+        latency = round(seconds * 1000)
         self._say(
             Text.assemble(
                 ("Connected. ", "bold"),
@@ -216,6 +216,12 @@ class ProfileForm(Screen[str | None]):
                 f"RequestId {visible(page.request_id) or '-'}",
             )
         )
+
+    def _list_one_queue(self, texts: dict[str, str]) -> tuple[QueuePage, float]:
+        """One signed list call with what the form holds (off the event loop: a key command may run)."""
+        profile = self._profile_from(texts)
+        with OneShotClient(profile.base_url, profile.credentials, timeouts=self._timeouts) as client:
+            return client.list_queues(ListQuery(page_size=1)), client.last_latency or 0.0
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == TEST_GROUP and event.state == WorkerState.ERROR:

@@ -117,7 +117,7 @@ class ProfilePicker(ModalScreen[str | None]):
     def _open_form(self, name: str | None) -> None:
         assert self._source.path is not None
         try:
-            form = ProfileForm(self._source.path, name)
+            form = ProfileForm(self._source.path, name, timeouts=self.app.timeouts)
         except ConfigError as problem:  # a broken file is shown, never rewritten
             self._say(str(problem))
             return
