@@ -155,12 +155,14 @@ def listing(plan: Plan, url: str, sdk: bool) -> Row:
         plan, lambda: timed_run(ours_args).seconds, (lambda: timed_run(peer_args).seconds) if sdk else None
     )
     loaded = imports_of(["-m", "cqtui", *ours_args[1:]])
-    unneeded = sorted(loaded & {"textual", "rich", "pygments", "markdown_it", "tomli_w", "asyncio", "httpx", "anyio"})
+    heavy = {"textual", "rich", "pygments", "markdown_it", "tomli_w", "asyncio", "httpx", "anyio"}
+    unneeded = sorted(loaded & heavy)
     row = Row("2", "One-shot listing: `cqtui queues --output json` (page of 10)", "ms", median(ours),
               median(theirs) if theirs else None, "official SDK script, same call", "ratio ≤ 0.7", "", None,
               {"cqtui_s": ours, "peer_s": theirs, "unneeded_imports": unneeded})  # fmt: skip
     if row.ratio is not None:
-        row.outcome = f"ratio {row.ratio:.2f}" + (f"; imports {', '.join(unneeded)}" if unneeded else "; no Textual, asyncio or httpx")
+        imported = f"; imports {', '.join(unneeded)}" if unneeded else "; no Textual, asyncio or httpx"
+        row.outcome = f"ratio {row.ratio:.2f}{imported}"
         row.met = row.ratio <= 0.7 and not unneeded
     else:
         row.outcome = "no peer (SDK not installed)"

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from cqtui.ci.client import CiClient
 from cqtui.ci.models import ListQuery, QueuePage
 from cqtui.ci.oneshot import OneShotClient
@@ -45,8 +43,3 @@ def client_maker(kind: str):
     if kind == "async":
         return CiClient
     return lambda *args, **options: BlockingInAThread(OneShotClient(*args, **options))
-
-
-@pytest.fixture(params=KINDS)
-def make_client(request):
-    return client_maker(request.param)

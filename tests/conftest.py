@@ -12,6 +12,7 @@ import pytest
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.signing import sign_request
 from cqtui.emulator.server import DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator
+from client_kinds import KINDS, client_maker
 
 
 @pytest.fixture
@@ -88,3 +89,9 @@ def signed_get(
 def sign_headers() -> Callable[..., dict[str, str]]:
     """The `signed_headers(base_url, credentials, method=, path=, params=, headers=, now=)` helper."""
     return signed_headers
+
+
+@pytest.fixture(params=KINDS)
+def make_client(request):
+    """`make(base_url, credentials, **options)`: each test using it runs on both clients."""
+    return client_maker(request.param)

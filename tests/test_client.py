@@ -8,7 +8,6 @@ from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import ConfigError, ResponseFormatError, ServiceError, TransportError
 from cqtui.ci.models import ListQuery
 from cqtui.emulator.data import generated_queues
-from client_kinds import make_client  # noqa: F401 - a fixture
 
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02)
 

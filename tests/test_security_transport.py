@@ -17,7 +17,6 @@ from cqtui.ci.hints import hint_for
 from cqtui.ci.models import ListQuery
 from cqtui.cli import main
 from cqtui.ci.oneshot import OneShotClient
-from client_kinds import make_client  # noqa: F401 - a fixture
 from reliability_helpers import Answer, ScriptedServer, cli_env, queues_args, run_cli, self_signed_cert
 
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02)

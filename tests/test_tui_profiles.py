@@ -147,14 +147,21 @@ async def test_validation_as_you_type(tmp_path):
         assert not app.screen.query_one("#save", Button).disabled
 
 
+async def type_secret_key(pilot, secret: str) -> Input:
+    """A fresh first-run form with `secret` typed as the SecretKey, that field focused."""
+    await pilot.pause()
+    await fill(pilot, secret_key=secret)
+    field = pilot.app.screen.query_one("#field-secret_key", Input)
+    field.focus()
+    await pilot.pause()
+    return field
+
+
 async def test_secrets_are_masked_until_revealed(tmp_path):
     app = FirstRunApp(tmp_path / "c" / "config.toml")
     secret = "reveal-me-secret-0123"
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await fill(pilot, secret_key=secret)
-        app.screen.query_one("#field-secret_key", Input).focus()
-        await pilot.pause()
+        await type_secret_key(pilot, secret)
         assert secret not in svg_of(app)
         await pilot.press("ctrl+r")
         await pilot.pause()
@@ -168,14 +175,12 @@ async def test_a_masked_secret_is_never_copied_to_the_clipboard(tmp_path):
     app = FirstRunApp(tmp_path / "c" / "config.toml")
     secret = "copy-me-not-secret-0123"
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await fill(pilot, secret_key=secret)
-        app.screen.query_one("#field-secret_key", Input).focus()
+        field = await type_secret_key(pilot, secret)
         for key in ("ctrl+c", "ctrl+x"):
             await pilot.press("ctrl+shift+a", key)
             await pilot.pause()
             assert secret not in app.clipboard
-        assert app.screen.query_one("#field-secret_key", Input).value == secret  # cut removed nothing
+        assert field.value == secret  # cut removed nothing
         await pilot.press("ctrl+r", "ctrl+shift+a", "ctrl+c")  # revealed: the user sees what is copied
         await pilot.pause()
         assert app.clipboard == secret

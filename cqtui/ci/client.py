@@ -19,18 +19,14 @@ from typing import TYPE_CHECKING
 import httpx
 
 from cqtui.ci.credentials import Credentials
-from cqtui.ci.endpoint import check_endpoint
 from cqtui.ci.errors import ServiceError, TransportError
 from cqtui.ci.models import ListQuery, QueuePage
-from cqtui.ci.protocol import (
+from cqtui.ci.protocol import (  # noqa: F401 - RetryPolicy, Timeouts: imported from here too
     BASE_HEADERS,
-    DEFAULT_MAX_BODY_BYTES,
     LIST_PATH,
-    ClockSkew,
+    ClientBase,
     RetryPolicy,
-    Retrying,
     Timeouts,
-    auth_headers,
     declared_too_large,
     list_params,
     page_from_answer,
@@ -99,29 +95,14 @@ def _tls_settings(base_url: str) -> ssl.SSLContext | bool:
     return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
-class CiClient:
-    def __init__(
-        self,
-        base_url: str,
-        credentials: Credentials,
-        *,
-        timeouts: Timeouts = Timeouts(),
-        retry: RetryPolicy = RetryPolicy(),
-        clock: Callable[[], float] = time.time,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        keep_raw: bool = True,
-    ) -> None:
-        self.base_url = check_endpoint(base_url)
-        self._credentials = credentials
-        self._retry = retry
-        self._skew = ClockSkew(clock)
-        self._max_body_bytes = max_body_bytes
-        self._total_timeout = timeouts.total
-        self._keep_raw = keep_raw
-        self.last_latency: float | None = None
+class CiClient(ClientBase):
+    """Options: see ClientBase."""
+
+    def __init__(self, base_url: str, credentials: Credentials, **options: object) -> None:
+        super().__init__(base_url, credentials, **options)  # type: ignore[arg-type]
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
-            timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
+            timeout=httpx.Timeout(self._timeouts.read, connect=self._timeouts.connect),
             follow_redirects=False,
             verify=_tls_settings(self.base_url),
             trust_env=False,
@@ -137,11 +118,6 @@ class CiClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    @property
-    def clock_offset(self) -> float:
-        """Seconds added to the local clock after the server said it was skewed."""
-        return self._skew.offset
-
     # -- one page -----------------------------------------------------------
 
     async def list_queues(self, query: ListQuery) -> QueuePage:
@@ -151,7 +127,7 @@ class CiClient:
         return page
 
     async def _with_retries(self, call: Callable[[], Awaitable[QueuePage]]) -> QueuePage:
-        retrying = Retrying(self._retry, self._skew)
+        retrying = self._retrying()
         while True:
             try:
                 return await call()
@@ -162,22 +138,13 @@ class CiClient:
     def _signed_request(self, query: ListQuery) -> httpx.Request:
         params = list_params(query)
         request = self._http.build_request("GET", LIST_PATH, params=params)
-        request.headers.update(
-            auth_headers(
-                self._credentials,
-                host=request.headers["host"],
-                method="GET",
-                path=LIST_PATH,
-                params=params,
-                now=self._skew.now(),
-            )
-        )
+        request.headers.update(self._auth_headers(request.headers["host"], params))
         return request
 
     async def _get_page(self, query: ListQuery) -> QueuePage:
         request = self._signed_request(query)
         try:
-            async with asyncio.timeout(self._total_timeout):
+            async with asyncio.timeout(self._timeouts.total):
                 response = await self._http.send(request, stream=True)
                 try:
                     body = await self._read_capped(response)
@@ -186,7 +153,7 @@ class CiClient:
         except TimeoutError:  # not retried, like a read timeout: a slow server costs one wait
             raise TransportError(
                 "TotalTimeout",
-                f"no complete answer within {self._total_timeout:g} s ({request.url.copy_with(query=None)})",
+                f"no complete answer within {self._timeouts.total:g} s ({request.url.copy_with(query=None)})",
             ) from None
         except httpx.HTTPError as error:
             raise _transport_error(error) from None

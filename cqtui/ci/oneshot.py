@@ -12,23 +12,16 @@ from __future__ import annotations
 import http.client
 import ssl
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode, urlsplit
 
 from cqtui.ci.credentials import Credentials
-from cqtui.ci.endpoint import check_endpoint
 from cqtui.ci.errors import ServiceError, TransportError
 from cqtui.ci.models import ListQuery, QueuePage
 from cqtui.ci.protocol import (
     BASE_HEADERS,
-    DEFAULT_MAX_BODY_BYTES,
     LIST_PATH,
-    ClockSkew,
-    RetryPolicy,
-    Retrying,
-    Timeouts,
-    auth_headers,
+    ClientBase,
     declared_too_large,
     list_params,
     page_from_answer,
@@ -36,6 +29,8 @@ from cqtui.ci.protocol import (
 )
 
 if TYPE_CHECKING:
+    import socket
+
     from cqtui.profiles.model import ResolvedProfile
 
 CHUNK_BYTES = 64 * 1024
@@ -72,32 +67,17 @@ class _Deadline:
         return time.monotonic() >= self._ends
 
 
-class OneShotClient:
-    def __init__(
-        self,
-        base_url: str,
-        credentials: Credentials,
-        *,
-        timeouts: Timeouts = Timeouts(),
-        retry: RetryPolicy = RetryPolicy(),
-        clock: Callable[[], float] = time.time,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        keep_raw: bool = True,
-    ) -> None:
-        self.base_url = check_endpoint(base_url)
+class OneShotClient(ClientBase):
+    """Options: see ClientBase."""
+
+    def __init__(self, base_url: str, credentials: Credentials, **options: object) -> None:
+        super().__init__(base_url, credentials, **options)  # type: ignore[arg-type]
         parts = urlsplit(self.base_url)
         self._https = parts.scheme == "https"
         self._hostname = parts.hostname or ""
         self._port = parts.port
         self._host = _host_header(self._https, self._hostname, self._port)
-        self._credentials = credentials
-        self._timeouts = timeouts
-        self._retry = retry
-        self._skew = ClockSkew(clock)
-        self._max_body_bytes = max_body_bytes
-        self._keep_raw = keep_raw
         self._connection: http.client.HTTPConnection | None = None
-        self.last_latency: float | None = None
 
     def __enter__(self) -> OneShotClient:
         return self
@@ -110,13 +90,9 @@ class OneShotClient:
             self._connection.close()
             self._connection = None
 
-    @property
-    def clock_offset(self) -> float:
-        return self._skew.offset
-
     def list_queues(self, query: ListQuery) -> QueuePage:
         started = time.perf_counter()
-        retrying = Retrying(self._retry, self._skew)
+        retrying = self._retrying()
         while True:
             try:
                 page = self._get_page(query)
@@ -135,9 +111,7 @@ class OneShotClient:
         headers = {
             "Host": self._host,
             **BASE_HEADERS,
-            **auth_headers(
-                self._credentials, host=self._host, method="GET", path=LIST_PATH, params=params, now=self._skew.now()
-            ),
+            **self._auth_headers(self._host, params),
         }
         deadline = _Deadline(self._timeouts.total, self._timeouts.read)
         connection = self._connect()
@@ -169,13 +143,14 @@ class OneShotClient:
         except ssl.SSLError as error:
             raise TransportError("TLSError", f"{error} ({self.base_url})") from None
         except TimeoutError:
-            raise TransportError("ConnectTimeout", f"no connection within {self._timeouts.connect:g} s ({self.base_url})") from None
+            waited = f"no connection within {self._timeouts.connect:g} s ({self.base_url})"
+            raise TransportError("ConnectTimeout", waited) from None
         except OSError as error:
             raise TransportError("ConnectError", f"{error.strerror or error} ({self.base_url})") from None
         self._connection = connection
         return connection
 
-    def _read_capped(self, response: http.client.HTTPResponse, deadline: _Deadline, sock: ssl.SSLSocket) -> bytes:
+    def _read_capped(self, response: http.client.HTTPResponse, deadline: _Deadline, sock: socket.socket) -> bytes:
         """Read the body in chunks and give up past the cap, without holding it all."""
         if declared_too_large(response.headers, self._max_body_bytes):
             raise too_large(self._max_body_bytes, response.status, response.headers)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import email.utils
 import random
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from cqtui import __version__
 from cqtui.ci.credentials import Credentials
+from cqtui.ci.endpoint import check_endpoint
 from cqtui.ci.errors import CqtuiError, ResponseFormatError, ServiceError, TransportError
 from cqtui.ci.models import ListQuery, QueuePage
 from cqtui.ci.parsing import excerpt, parse_error, parse_queue_page
@@ -100,6 +102,41 @@ class Retrying:
         delay = self._policy.delay(self._retries)
         self._retries += 1
         return delay
+
+
+class ClientBase:
+    """What both clients are given and keep; each adds its own sockets."""
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: Credentials,
+        *,
+        timeouts: Timeouts = Timeouts(),
+        retry: RetryPolicy = RetryPolicy(),
+        clock: Callable[[], float] = time.time,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        keep_raw: bool = True,
+    ) -> None:
+        self.base_url = check_endpoint(base_url)
+        self._credentials = credentials
+        self._timeouts = timeouts
+        self._retry = retry
+        self._skew = ClockSkew(clock)
+        self._max_body_bytes = max_body_bytes
+        self._keep_raw = keep_raw
+        self.last_latency: float | None = None
+
+    @property
+    def clock_offset(self) -> float:
+        """Seconds added to the local clock after the server said it was skewed."""
+        return self._skew.offset
+
+    def _retrying(self) -> Retrying:
+        return Retrying(self._retry, self._skew)
+
+    def _auth_headers(self, host: str, params: Mapping[str, str]) -> dict[str, str]:
+        return auth_headers(self._credentials, host=host, method="GET", path=LIST_PATH, params=params, now=self._skew.now())
 
 
 def list_params(query: ListQuery) -> dict[str, str]:

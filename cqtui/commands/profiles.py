@@ -337,20 +337,15 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from cqtui.ci.client import Timeouts, client_for
     from cqtui.ci.models import ListQuery
+    from cqtui.ci.oneshot import oneshot_client_for
+    from cqtui.ci.protocol import Timeouts
 
     path = _path(args)
     profile = resolve_profile(path, args.name or args.profile, Overrides(args.region, args.bucket, args.endpoint))
-
-    async def one_request() -> tuple[str, float | None, int | None]:
-        async with client_for(profile, timeouts=Timeouts.waiting(args.timeout)) as client:
-            page = await client.list_queues(ListQuery(page_size=1))
-            return page.request_id, client.last_latency, page.total_count
-
-    request_id, latency, total = asyncio.run(one_request())
+    with oneshot_client_for(profile, timeouts=Timeouts.waiting(args.timeout)) as client:
+        page = client.list_queues(ListQuery(page_size=1))
+    request_id, latency, total = page.request_id, client.last_latency, page.total_count
     took = f"{latency * 1000:.0f} ms" if latency is not None else "? ms"
     print(
         f"ok: profile {visible(profile.name)} -> {visible(profile.base_url)}: RequestId {visible(request_id) or '-'}, "
