@@ -77,8 +77,9 @@ def test_demo_profile_needs_no_file():
     assert profile.base_url == "http://127.0.0.1:9"
 
 
-def test_launch_module_does_not_import_textual():
-    code = "import sys, cqtui.tui.launch; print('textual' in sys.modules)"
+def test_launch_and_prefetch_do_not_import_textual():
+    """Both run before Textual is loaded: that is what lets page 1 travel while it loads."""
+    code = "import sys, cqtui.tui.launch, cqtui.tui.prefetch; print('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={**os.environ, "PYTHONPATH": os.getcwd()})
     assert result.stdout.strip() == "False"
@@ -110,7 +111,14 @@ async def test_page_one_is_requested_before_the_app_runs_and_drawn_from_that_ans
         await settle(pilot)
         assert column(app, "name") == [fmt.text_or_dash(queue.name) for queue in emulator.queues[:10]]
         assert len(emulator.requests) == 1  # the app did not ask again
+        for _ in range(100):  # the async client is built in a thread once page 1 is drawn
+            if app.client is not None:
+                break
+            await pilot.pause(0.05)
+        built = app.client
+        assert built is not None
         await press(pilot, "n")
+        assert app.client is built
         assert emulator.requests[-1].params["pageNumber"] == "2"
         assert column(app, "name") == [fmt.text_or_dash(queue.name) for queue in emulator.queues[10:20]]
 
