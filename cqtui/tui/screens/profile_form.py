@@ -128,7 +128,14 @@ class ProfileForm(Screen[str | None]):
     # -- validation as you type ----------------------------------------------------
 
     def texts(self) -> dict[str, str]:
-        return {field.key: self.query_one(f"#field-{field.key}", Input).value for field in FORM_FIELDS}
+        """What each field holds. A field still as pre-filled stands for the stored value
+        itself: pre-filled text is made visible, so a stored tab would come back as `\\x09`."""
+        texts = {field.key: self.query_one(f"#field-{field.key}", Input).value for field in FORM_FIELDS}
+        for key, text in texts.items():
+            stored = (self._stored or {}).get(key)
+            if stored is not None and key != "name" and text and text == self._initial(key):
+                texts[key] = str(stored)
+        return texts
 
     def _validate(self) -> dict[str, str]:
         problems = form_problems(self.texts(), stored=self._stored, taken_names=self._taken)
