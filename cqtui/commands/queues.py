@@ -7,6 +7,7 @@ import sys
 
 from cqtui.ci.errors import ConfigError
 from cqtui.ci.models import ListQuery, QueuePage
+from cqtui.ci.protocol import Timeouts
 from cqtui.commands.output import render_csv, render_json, render_table, summary
 from cqtui.safetext import visible
 
@@ -46,8 +47,6 @@ def _query(args: argparse.Namespace, default_page_size: int) -> ListQuery:
 
 
 def _fetch(profile, query: ListQuery, follow_all: bool, timeout: float | None) -> list[QueuePage]:
-    from cqtui.ci.protocol import Timeouts
-
     timeouts = Timeouts.waiting(timeout)
     if follow_all:
         return _fetch_all(profile, query, timeouts)
@@ -58,7 +57,7 @@ def _fetch(profile, query: ListQuery, follow_all: bool, timeout: float | None) -
         return [client.list_queues(query)]
 
 
-def _fetch_all(profile, query: ListQuery, timeouts) -> list[QueuePage]:
+def _fetch_all(profile, query: ListQuery, timeouts: Timeouts) -> list[QueuePage]:
     """Every page, several in flight at once (the async client)."""
     import asyncio
 

@@ -83,7 +83,8 @@ def app_for(args: argparse.Namespace) -> CqtuiApp:
     from cqtui.tui.prefetch import FirstPage
 
     profile = resolve_from_args(args)
-    first_page = FirstPage(profile, ListQuery(page_size=profile.page_size), timeouts(args))
+    waiting = timeouts(args)
+    first_page = FirstPage(profile, ListQuery(page_size=profile.page_size), waiting)
     from cqtui.tui.app import CqtuiApp
     from cqtui.tui.profile_source import ConfigProfiles
 
@@ -91,7 +92,7 @@ def app_for(args: argparse.Namespace) -> CqtuiApp:
         profile,
         profiles=ConfigProfiles(args),
         keymap=load_keymap(getattr(args, "config", None)),
-        timeouts=timeouts(args),
+        timeouts=waiting,
         first_page=first_page,
     )
 
