@@ -157,6 +157,18 @@ async def type_secret_key(pilot, secret: str) -> Input:
     return field
 
 
+async def test_keys_arriving_in_one_burst_go_to_the_field_tab_moved_to(tmp_path):
+    """A laggy SSH link or a paste delivers `a<tab>bc<tab>d` at once: each part lands in its own field."""
+    app = FirstRunApp(tmp_path / "c" / "config.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key, character in [("a", "a"), ("tab", None), ("b", "b"), ("c", "c"), ("tab", None), ("d", "d")]:
+            app.post_message(events.Key(key, character))  # all queued before the first is handled
+        await pilot.pause(0.2)
+        values = [app.screen.query_one(f"#field-{key}", Input).value for key in ("name", "region", "bucket")]
+    assert values == ["a", "bc", "d"]
+
+
 async def test_secrets_are_masked_until_revealed(tmp_path):
     app = FirstRunApp(tmp_path / "c" / "config.toml")
     secret = "reveal-me-secret-0123"

@@ -51,6 +51,10 @@ class ProfileForm(Screen[str | None]):
         Binding("ctrl+t", "test_connection", "Test", id="test_connection"),
         Binding("ctrl+r", "reveal", "Reveal secrets", id="reveal_secrets"),
         Binding("escape", "cancel", "Cancel", id="back"),
+        # Priority: the app moves the focus before it hands on the next key. Without it, keys
+        # arriving in one burst (a laggy SSH link, a paste) after tab land in the field left.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
 
     def __init__(
