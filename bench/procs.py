@@ -20,6 +20,19 @@ REGION = "ap-guangzhou"
 BUCKET = DEMO_BUCKET
 
 
+def compile_bytecode() -> None:
+    """Byte-compile cqtui (and the probes it runs under) as pip does when it installs a package.
+
+    With PYTHONDONTWRITEBYTECODE set (some sandboxes and CI set it), a checkout's modules
+    would be compiled from source at every start (~20 ms of `cqtui queues`), while the
+    peers' packages in site-packages carry the bytecode pip wrote at install.
+    """
+    import compileall
+
+    for package in ("cqtui", "bench"):
+        compileall.compile_dir(ROOT / package, quiet=1)
+
+
 def cli_env() -> dict[str, str]:
     """cqtui resolves its profile from these; the config file does not exist, so none is read."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("TENCENTCLOUD_", "CQTUI_"))}

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench.machine import describe
-from bench.procs import BUCKET, PYTHON, ROOT, EmulatorProcess, Run, timed_run
+from bench.procs import BUCKET, PYTHON, ROOT, EmulatorProcess, Run, compile_bytecode, timed_run
 from bench.stats import median, p95, ratio
 
 CQTUI = str(Path(PYTHON).parent / "cqtui")  # the console script, as a user runs it
@@ -314,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
 
     plan = SMOKE if args.smoke else FULL
     started = time.perf_counter()
+    compile_bytecode()
     rows = run_all(plan, set(args.only.split(",")) if args.only else None)
     machine = describe()
     peer = "cos-python-sdk-v5 " + _sdk_version() if sdk_available() else "SDK not installed"

@@ -1,3 +1,3 @@
-from cqtui.cli import main
+from cqtui.cli import run
 
-raise SystemExit(main())
+run()

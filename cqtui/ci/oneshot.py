@@ -10,9 +10,9 @@ ServiceError (and its ResponseFormatError) or TransportError.
 from __future__ import annotations
 
 import http.client
+import socket
 import ssl
 import time
-from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode, urlsplit
 
 from cqtui.ci.credentials import Credentials
@@ -28,9 +28,9 @@ from cqtui.ci.protocol import (
     too_large,
 )
 
+# typing.TYPE_CHECKING without importing typing (~3 ms of a one-shot run); type checkers know the name.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import socket
-
     from cqtui.profiles.model import ResolvedProfile
 
 CHUNK_BYTES = 64 * 1024

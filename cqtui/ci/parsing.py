@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from typing import Mapping
+from collections.abc import Mapping
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring

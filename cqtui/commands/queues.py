@@ -10,6 +10,7 @@ from cqtui.ci.models import ListQuery, QueuePage
 from cqtui.ci.protocol import Timeouts
 from cqtui.commands.output import render_csv, render_json, render_table, summary
 from cqtui.safetext import visible
+from cqtui.terminal import terminal_columns
 
 STATES = ("Active", "Paused")
 MAX_PAGE_SIZE = 100
@@ -82,10 +83,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.output == "csv":
         sys.stdout.write(render_csv(pages))
     else:
-        import shutil  # only the table needs the terminal's width
-
-        width = shutil.get_terminal_size((80, 24)).columns
-        sys.stdout.write(render_table(pages, width))
+        sys.stdout.write(render_table(pages, terminal_columns()))
         sys.stdout.write(summary(pages) + "\n")
     for page in pages:
         if page.non_exist_pids:

@@ -18,13 +18,16 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
 
 from cqtui.ci.errors import ConfigError
 from cqtui.profiles import tomltext
 from cqtui.profiles.errors import CommentsWouldBeLost, ConfigSyntaxError
 from cqtui.safetext import visible
+
+# typing.TYPE_CHECKING without importing typing (~3 ms of a one-shot run); type checkers know the name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CONFIG_ENV = "CQTUI_CONFIG"
 FILE_MODE = 0o600
