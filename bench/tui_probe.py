@@ -1,7 +1,7 @@
 """Runs cqtui's TUI headless and times it from the inside; prints one stamp or one JSON line.
 
 Modes (the emulator runs in another process; URL is its address):
-  first-data URL BUCKET   `cqtui` through its real entry point (cqtui.cli.main); prints
+  first-data URL BUCKET   `cqtui` through its real entry point (cqtui.cli.run); prints
                           `FIRST_DATA <perf_counter>` once the first page of queues is drawn, then exits.
   flips URL SIZE COUNT    key `n` COUNT times at page size SIZE; each flip is timed from the key
                           event to the update that drew the new rows; after each, the same request
@@ -125,9 +125,11 @@ def first_data_class(probe: type) -> type:
 
 def first_data(url: str, bucket: str) -> int:
     sys.meta_path.insert(0, _SwapAppOnImport())
-    from cqtui.cli import main
+    from cqtui.cli import run  # what the `cqtui` console script calls
 
-    return main(["--bucket", bucket, "--endpoint", url])
+    sys.argv = ["cqtui", "--bucket", bucket, "--endpoint", url]
+    run()  # exits
+    return 0
 
 
 # ---- flips and keys: the app in this process, driven by key events ---------------------

@@ -58,7 +58,7 @@ GLOBAL_DEFAULTS = {"profile": None, "config": None, "region": None, "bucket": No
 
 # Sub-commands: cqtui.commands.<name>, each with register(commands, common).
 COMMANDS = ("queues", "profiles", "emulator")
-ONE_SHOT_COMMANDS = ("queues", "profiles")  # each does one job and exits (see run())
+COLLECTING_COMMANDS = ("emulator",)  # runs for hours; the TUI turns the GC on itself (see run())
 ALL = None
 
 
@@ -132,8 +132,9 @@ def report_failure(problem: CqtuiError) -> None:
 def run() -> None:
     """The `cqtui` program: the console script and `python -m cqtui`."""
     # Starting makes objects that live until exit (modules, classes): the cyclic
-    # collector's passes over them cost a one-shot command ~5 ms and free nothing.
-    # main() turns it back on for what runs long.
+    # collector's passes over them cost a one-shot command ~5 ms and the TUI's start
+    # 15-25 ms, and free nothing. main() turns it back on for the emulator; the TUI
+    # once its first screen is drawn (tui/app.py) or for the first-run form (tui/launch.py).
     gc.disable()
     code = main()
     # The exit frees everything at once; unfrozen, the interpreter's last collection
@@ -145,8 +146,8 @@ def run() -> None:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parse_args(argv)
-        if args.command not in ONE_SHOT_COMMANDS:
-            gc.enable()  # the TUI and the emulator run for hours
+        if args.command in COLLECTING_COMMANDS:
+            gc.enable()
         if args.command is None:
             from cqtui.tui.launch import run_tui
 

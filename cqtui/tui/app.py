@@ -99,10 +99,14 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
         else:
             first, self._first_page = self._first_page, None
             self._start_fetch(first.query, first.page, seconds_taken=lambda: first.seconds)
-        # Start-up leaves ~50,000 objects (Textual, CSS, widgets) that live as long as the
-        # app: frozen, the cyclic GC stops rescanning them, which cost 40-60 ms every few
-        # page flips (bench/README.md).
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(self._collect_from_now_on)
+
+    def _collect_from_now_on(self) -> None:
+        """Start-up leaves ~50,000 objects (Textual, CSS, widgets) that live as long as the
+        app: frozen, the cyclic GC never rescans them, which cost 40-60 ms every few page
+        flips (bench/README.md). cqtui.cli.run() starts with the GC off: on from here."""
+        gc.freeze()
+        gc.enable()
 
     def _ensure_client(self) -> CiClient:
         if self.client is None:

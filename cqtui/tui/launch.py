@@ -7,6 +7,7 @@ after page 1 was asked for, so the answer travels while Textual loads.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from typing import TYPE_CHECKING
 
@@ -71,6 +72,7 @@ def _first_run(args: argparse.Namespace) -> bool:
     from cqtui.profiles.store import config_path
     from cqtui.tui.first_run import FirstRunApp
 
+    gc.enable()  # off while cqtui starts (cqtui.cli.run); the form is used at once
     name = FirstRunApp(config_path(getattr(args, "config", None)), timeouts=timeouts(args)).run()
     if not name:
         return False
