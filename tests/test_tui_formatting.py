@@ -201,3 +201,20 @@ def test_hints(error, words):
 
 def test_no_hint_for_an_unknown_client_error():
     assert hint_for(ServiceError("Teapot", "m", http_status=418)) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2022-08-09T16:23:11+0800", datetime(2022, 8, 9, 16, 23, 11, tzinfo=CHINA)),
+        (" 2022-08-09 16:23:11+08:00 ", datetime(2022, 8, 9, 16, 23, 11, tzinfo=CHINA)),
+        ("2022-08-09T08:23:11.5Z", datetime(2022, 8, 9, 8, 23, 11, 500000, tzinfo=timezone.utc)),
+        ("2022-08-09T16:23:11", None),  # no zone: a time of day somewhere
+        ("2022-13-09T16:23:11+0800", None),
+        ("2022-08-09T16:23:60+0800", None),
+        ("2022-8-9T16:23:11+0800", None),
+        ("yesterday", None),
+    ],
+)
+def test_server_times_are_read_only_in_the_shapes_the_service_sends(text, expected):
+    assert fmt.parse_server_time(text) == expected
