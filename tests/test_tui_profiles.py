@@ -229,6 +229,13 @@ async def test_test_connection_waits_no_longer_than_the_timeout_option(tmp_path,
     assert "ReadTimeout" in text, text
 
 
+async def edit_spare(pilot) -> None:
+    """From the list: the profile picker, then the edit form of `spare` (second in the list)."""
+    await settle(pilot)
+    await pilot.press("P", "down", "e")
+    await pilot.pause()
+
+
 def picker_app(path):
     return app_for(parse_args(["--config", str(path)]))
 
@@ -260,9 +267,7 @@ async def test_edit_keeps_unchanged_fields_and_the_secret(tmp_path, emulator, em
     write_config(path, emulator, emulator_credentials, spare_extra='secret_key_command = "pass\\tshow cqtui/spare"\n')
     app = picker_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("P", "down", "e")
-        await pilot.pause()
+        await edit_spare(pilot)
         assert isinstance(app.screen, ProfileForm)
         assert app.screen.query_one("#field-secret_key", Input).value == ""  # never pre-filled
         assert app.screen.query_one("#field-bucket", Input).value == "spare-1250000000"
@@ -313,9 +318,7 @@ async def test_comments_are_not_dropped_without_asking(tmp_path, emulator, emula
     before = path.read_bytes()
     app = picker_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("P", "down", "e")
-        await pilot.pause()
+        await edit_spare(pilot)
         await fill(pilot, page_size="30")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -444,9 +447,7 @@ async def test_a_new_key_drops_the_stored_token_and_an_empty_one_keeps_both(tmp_
     write_config(path, emulator, emulator_credentials, spare_extra=f'token = "{TOKEN_ON_FILE}"\n')
     app = picker_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("P", "down", "e")
-        await pilot.pause()
+        await edit_spare(pilot)
         assert "a new key or SecretId drops it" in app.screen.query_one("#field-token", Input).placeholder
         await fill(pilot, refresh_seconds="15")
         await pilot.press("ctrl+s")
@@ -466,9 +467,7 @@ async def test_a_new_key_drops_the_stored_token_and_an_empty_one_keeps_both(tmp_
 async def test_a_new_key_command_replaces_the_stored_key(two_profiles):
     app = picker_app(two_profiles)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("P", "down", "e")
-        await pilot.pause()
+        await edit_spare(pilot)
         await fill(pilot, secret_key="typed-key", secret_key_command="pass show ci")
         assert "not both" in problem(app, "secret_key_command")
         assert app.screen.query_one("#save", Button).disabled
@@ -483,9 +482,7 @@ async def test_saving_over_a_file_broken_meanwhile_names_line_and_column(two_pro
     path = two_profiles
     app = picker_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("P", "down", "e")
-        await pilot.pause()
+        await edit_spare(pilot)
         path.write_text('default_profile = "prod"\n[profiles.spare\n')
         broken = path.read_bytes()
         await fill(pilot, page_size="20")
