@@ -3,7 +3,8 @@
 import pytest
 
 from cqtui import __version__
-from cqtui.ci.client import CiClient, RetryPolicy, Timeouts
+from cqtui.ci.client import CiClient
+from cqtui.ci.timing import RetryPolicy, Timeouts
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import ConfigError, ResponseFormatError, ServiceError, TransportError
 from cqtui.ci.models import ListQuery

@@ -16,7 +16,8 @@ import time
 
 import pytest
 
-from cqtui.ci.client import CiClient, RetryPolicy, Timeouts
+from cqtui.ci.client import CiClient
+from cqtui.ci.timing import RetryPolicy, Timeouts
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.models import ListQuery
 from cqtui.emulator.data import demo_queues

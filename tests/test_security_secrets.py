@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from cqtui.ci.client import CiClient, RetryPolicy
+from cqtui.ci.client import CiClient
+from cqtui.ci.timing import RetryPolicy
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import CqtuiError
 from cqtui.ci.models import ListQuery

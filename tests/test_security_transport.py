@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cqtui.ci.client import CiClient, RetryPolicy
+from cqtui.ci.client import CiClient
+from cqtui.ci.timing import RetryPolicy
 from cqtui.ci.endpoint import endpoint_problem, is_loopback_host
 from cqtui.ci.errors import ConfigError, ServiceError, TransportError
 from cqtui.ci.hints import hint_for

@@ -10,7 +10,7 @@ import pytest
 from textual import events
 from textual.widgets import Button, Input, Label, OptionList, Static
 
-from cqtui.ci.protocol import Timeouts
+from cqtui.ci.timing import Timeouts
 from cqtui.cli import parse_args
 from cqtui.emulator.data import DEMO_BUCKET
 from cqtui.tui.first_run import FirstRunApp

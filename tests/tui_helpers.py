@@ -8,7 +8,8 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from cqtui.ci.client import CiClient, RetryPolicy, Timeouts
+from cqtui.ci.client import CiClient
+from cqtui.ci.timing import RetryPolicy, Timeouts
 from cqtui.ci.credentials import Credentials
 from cqtui.emulator.data import DEMO_BUCKET
 from cqtui.emulator.server import Emulator

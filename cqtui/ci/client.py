@@ -21,12 +21,10 @@ import httpx
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import ServiceError, TransportError
 from cqtui.ci.models import ListQuery, QueuePage
-from cqtui.ci.protocol import (  # noqa: F401 - RetryPolicy, Timeouts: imported from here too
+from cqtui.ci.protocol import (
     BASE_HEADERS,
     LIST_PATH,
     ClientBase,
-    RetryPolicy,
-    Timeouts,
     declared_too_large,
     list_params,
     page_from_answer,

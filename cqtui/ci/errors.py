@@ -6,6 +6,17 @@ from __future__ import annotations
 class CqtuiError(Exception):
     """Base of every error cqtui reports to a user instead of a traceback."""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled as it is, without calling __init__ again (subclasses take other
+        # arguments): the TUI's first page may come from a child process.
+        return _restored, (type(self), self.args, self.__dict__)
+
+
+def _restored(kind: type[CqtuiError], args: tuple[object, ...], state: dict[str, object]) -> CqtuiError:
+    error = kind.__new__(kind, *args)  # sets .args
+    error.__dict__.update(state)
+    return error
+
 
 class ServiceError(CqtuiError):
     """The service (or something in front of it) answered with an error.

@@ -9,10 +9,8 @@ signing, limits, retries and errors are the same whichever one is used.
 from __future__ import annotations
 
 import email.utils
-import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from cqtui import __version__
 from cqtui.ci.credentials import Credentials
@@ -21,6 +19,7 @@ from cqtui.ci.errors import CqtuiError, ResponseFormatError, ServiceError, Trans
 from cqtui.ci.models import ListQuery, QueuePage
 from cqtui.ci.parsing import excerpt, parse_error, parse_queue_page
 from cqtui.ci.signing import sign_request
+from cqtui.ci.timing import RetryPolicy, Timeouts
 
 LIST_PATH = "/picqueue"
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -30,33 +29,6 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # cut off: safe to repeat a read-only GET. A read timeout is not retried, so a slow
 # server costs the user one timeout, not three; a TLS failure is not transient.
 RETRIED_TRANSPORT_KINDS = frozenset({"ConnectError", "ConnectTimeout", "ReadError", "ProtocolError"})
-
-
-@dataclass(frozen=True, slots=True)
-class Timeouts:
-    connect: float = 5.0
-    read: float = 15.0  # for each read: a silent server
-    total: float = 60.0  # for one whole answer: a server trickling bytes, each read on time
-
-    @classmethod
-    def waiting(cls, seconds: float | None) -> Timeouts:
-        """The defaults, or `seconds` per read and 4x that per answer (`--timeout`)."""
-        if seconds is None:
-            return cls()
-        return cls(connect=min(cls().connect, seconds), read=seconds, total=4 * seconds)
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Exponential backoff with jitter, as the official SDK retries (3 attempts)."""
-
-    attempts: int = 3
-    base_delay: float = 0.25
-    max_delay: float = 4.0
-
-    def delay(self, retry_number: int) -> float:
-        ceiling = min(self.max_delay, self.base_delay * 2**retry_number)
-        return random.uniform(ceiling / 2, ceiling)
 
 
 class ClockSkew:

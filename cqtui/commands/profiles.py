@@ -339,7 +339,7 @@ def run_import(args: argparse.Namespace) -> int:
 def run_test(args: argparse.Namespace) -> int:
     from cqtui.ci.models import ListQuery
     from cqtui.ci.oneshot import oneshot_client_for
-    from cqtui.ci.protocol import Timeouts
+    from cqtui.ci.timing import Timeouts
 
     path = _path(args)
     profile = resolve_profile(path, args.name or args.profile, Overrides(args.region, args.bucket, args.endpoint))

@@ -7,7 +7,7 @@ import sys
 
 from cqtui.ci.errors import ConfigError
 from cqtui.ci.models import ListQuery, QueuePage
-from cqtui.ci.protocol import Timeouts
+from cqtui.ci.timing import Timeouts
 from cqtui.commands.output import render_csv, render_json, render_table, summary
 from cqtui.safetext import visible
 from cqtui.terminal import terminal_columns

@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from cqtui.ci.errors import CqtuiError
 from cqtui.ci.models import ListQuery, Queue, QueuePage
-from cqtui.ci.protocol import Timeouts
+from cqtui.ci.timing import Timeouts
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.safetext import visible
 from cqtui.tui.clock import Clock, SystemClock

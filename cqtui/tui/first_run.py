@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from cqtui.ci.protocol import Timeouts
+from cqtui.ci.timing import Timeouts
 from cqtui.tui.crash import NoLocalsOnCrash
 from cqtui.tui.screens.profile_form import ProfileForm
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.models import ListQuery
-from cqtui.ci.protocol import Timeouts
+from cqtui.ci.timing import Timeouts
 from cqtui.profiles.errors import NoProfileError
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.profiles.resolve import resolve_from_args

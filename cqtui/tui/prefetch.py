@@ -1,45 +1,139 @@
-"""Page 1, fetched in a thread while Textual is still being imported.
+"""Page 1, fetched while Textual is still being imported.
 
 Importing Textual and composing the first screen take ~200 ms, and the first request
 needs no UI: `cqtui` starts it first, and the app draws the answer as soon as it
 mounts. The request goes through the stdlib one-shot client (signing, parsing,
 retries and limits shared with the async client): httpx is loaded only later, for
-the requests after the first. Imports no Textual: it runs before Textual is loaded.
+the requests after the first.
+
+On Linux, while the process has no other thread yet, the request runs in a forked
+child that sends the page back pickled through a pipe: its imports (HTTP, signing,
+XML: ~15 ms) and its work then use another core instead of delaying Textual's
+import, which a thread would (the GIL). Elsewhere a thread makes it. Imports no
+Textual, nor anything the request alone needs.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import signal
+import sys
 import threading
 from concurrent.futures import Future
 
+from cqtui.ci.errors import CqtuiError
 from cqtui.ci.models import ListQuery, QueuePage
-from cqtui.ci.oneshot import oneshot_client_for
-from cqtui.ci.protocol import Timeouts
+from cqtui.ci.timing import Timeouts
 from cqtui.profiles.model import ResolvedProfile
+
+# A page or an error, and the request's own seconds: what the child sends back.
+Outcome = tuple[QueuePage | BaseException, float]
+
+
+def fetch(profile: ResolvedProfile, query: ListQuery, timeouts: Timeouts) -> Outcome:
+    """Make the request here and now; an error is returned, not raised."""
+    from cqtui.ci.oneshot import oneshot_client_for
+
+    try:
+        with oneshot_client_for(profile, timeouts=timeouts) as client:
+            page = client.list_queues(query)
+            return page, client.last_latency or 0.0
+    except Exception as error:  # the app shows it like any failed fetch
+        return error, 0.0
+
+
+def may_fork() -> bool:
+    """Forking is safe while no other thread could hold a lock the child would need.
+
+    Linux only: macOS's system libraries are not safe to use in a forked child."""
+    return sys.platform == "linux" and threading.active_count() == 1
 
 
 class FirstPage:
     """The answer to `query`, on its way from the moment this object exists."""
 
-    def __init__(self, profile: ResolvedProfile, query: ListQuery, timeouts: Timeouts) -> None:
+    def __init__(
+        self, profile: ResolvedProfile, query: ListQuery, timeouts: Timeouts, *, in_child: bool | None = None
+    ) -> None:
+        """`in_child`: make the request in a forked child (default: where `may_fork()`)."""
         self.query = query
         self.seconds = 0.0  # how long the request took, once answered
+        self.in_child = may_fork() if in_child is None else in_child
         self._answer: Future[QueuePage] = Future()
-        worker = threading.Thread(target=self._fetch, args=(profile, timeouts), name="cqtui-first-page", daemon=True)
-        worker.start()
-
-    def _fetch(self, profile: ResolvedProfile, timeouts: Timeouts) -> None:
-        if not self._answer.set_running_or_notify_cancel():
-            return  # the app no longer waits for it
-        try:
-            with oneshot_client_for(profile, timeouts=timeouts) as client:
-                page = client.list_queues(self.query)
-                self.seconds = client.last_latency or 0.0
-            self._answer.set_result(page)
-        except Exception as error:  # the app shows it like any failed fetch
-            self._answer.set_exception(error)
+        self._child_pid: int | None = None
+        self._child_lock = threading.Lock()
+        if self.in_child:
+            receive, args = self._receive, (self._start_child(profile, timeouts),)
+        else:
+            receive, args = self._fetch_here, (profile, timeouts)
+        threading.Thread(target=receive, args=args, name="cqtui-first-page", daemon=True).start()
 
     async def page(self) -> QueuePage:
         import asyncio  # loaded by Textual by the time the app awaits this
 
-        return await asyncio.wrap_future(self._answer)
+        try:
+            return await asyncio.wrap_future(self._answer)
+        except asyncio.CancelledError:  # a key asked for another page, or the app is closing
+            self._stop_child()
+            raise
+
+    # -- in a thread of this process -------------------------------------------
+
+    def _fetch_here(self, profile: ResolvedProfile, timeouts: Timeouts) -> None:
+        if self._answer.set_running_or_notify_cancel():
+            self._settle(fetch(profile, self.query, timeouts))
+
+    # -- in a forked child -------------------------------------------------------
+
+    def _start_child(self, profile: ResolvedProfile, timeouts: Timeouts) -> int:
+        """Fork; the child makes the request and exits. Returns the pipe's read end."""
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            _answer_from_child(write_end, profile, self.query, timeouts)  # never returns
+        os.close(write_end)
+        self._child_pid = pid
+        return read_end
+
+    def _receive(self, read_end: int) -> None:
+        """Wait for the child's answer (the GIL is released while reading), then reap it."""
+        with open(read_end, "rb") as pipe:
+            data = pipe.read()
+        with self._child_lock:
+            os.waitpid(self._child_pid, 0)
+            self._child_pid = None
+        if not self._answer.set_running_or_notify_cancel():
+            return  # the app no longer waits for it
+        try:
+            outcome = pickle.loads(data)  # our own child's bytes; server strings are mere values in it
+        except Exception:  # noqa: BLE001 - a child killed mid-write; EOF at once
+            outcome = (CqtuiError("the first request ended without an answer"), 0.0)
+        self._settle(outcome)
+
+    def _stop_child(self) -> None:
+        with self._child_lock:
+            if self._child_pid is not None:
+                os.kill(self._child_pid, signal.SIGKILL)  # nothing to clean up: it only reads
+
+    def _settle(self, outcome: Outcome) -> None:
+        answer, self.seconds = outcome
+        if isinstance(answer, BaseException):
+            self._answer.set_exception(answer)
+        else:
+            self._answer.set_result(answer)
+
+
+def _answer_from_child(write_end: int, profile: ResolvedProfile, query: ListQuery, timeouts: Timeouts) -> None:
+    """The forked child's whole life: request, send the outcome, exit without the parent's clean-up."""
+    try:
+        outcome = fetch(profile, query, timeouts)
+        try:
+            data = pickle.dumps(outcome)
+        except Exception as problem:  # noqa: BLE001 - an error that cannot travel: send its words
+            data = pickle.dumps((CqtuiError(f"{type(outcome[0]).__name__}: {outcome[0]} ({problem})"), 0.0))
+        with open(write_end, "wb") as pipe:
+            pipe.write(data)
+    finally:  # also after Ctrl-C or a closed pipe: never return into the parent's code
+        os._exit(0)

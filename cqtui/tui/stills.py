@@ -13,7 +13,8 @@ from datetime import datetime, timedelta, timezone
 
 from textual.pilot import Pilot
 
-from cqtui.ci.client import CiClient, RetryPolicy
+from cqtui.ci.client import CiClient
+from cqtui.ci.timing import RetryPolicy
 from cqtui.emulator.server import Emulator
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.tui.app import CqtuiApp

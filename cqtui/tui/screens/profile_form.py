@@ -15,7 +15,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from cqtui.ci.oneshot import OneShotClient
-from cqtui.ci.protocol import Timeouts
+from cqtui.ci.timing import Timeouts
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import ConfigError, CqtuiError
 from cqtui.ci.hints import hint_for
