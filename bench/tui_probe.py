@@ -15,9 +15,7 @@ when cqtui.tui.app is imported): cqtui itself carries no benchmark code.
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.util
-import inspect
+import importlib.machinery
 import sys
 import time
 from pathlib import Path
@@ -35,7 +33,7 @@ def probe_class(base: type) -> type:
 
     class ProbeApp(TerminalPaint, base):  # type: ignore[misc, valid-type]
         # Textual looks for CSS_PATH next to the file defining the class: point it back at cqtui's.
-        CSS_PATH = str(Path(inspect.getfile(base)).parent / base.CSS_PATH)
+        CSS_PATH = str(Path(sys.modules[base.__module__].__file__).parent / base.CSS_PATH)
 
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
@@ -89,8 +87,12 @@ def probe_class(base: type) -> type:
 # ---- first-data: the real entry point, hooked as cqtui.tui.app gets imported -----------
 
 
-class _SwapAppOnImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Whenever cqtui imports cqtui.tui.app, replace its CqtuiApp with the probe."""
+class _SwapAppOnImport:
+    """Whenever cqtui imports cqtui.tui.app, replace its CqtuiApp with the probe.
+
+    A finder and loader by protocol, not by importlib.abc: the probe must not charge
+    cqtui's start with imports of its own (importlib.abc loads importlib.resources).
+    """
 
     NAME = "cqtui.tui.app"
 
@@ -98,7 +100,7 @@ class _SwapAppOnImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         if name != self.NAME:
             return None
         sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
+        spec = importlib.machinery.PathFinder.find_spec(name, sys.modules["cqtui.tui"].__path__)
         self._loader = spec.loader
         spec.loader = self
         return spec
@@ -229,12 +231,12 @@ async def keys(url: str, count: int, spacing: float = 0.03) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    mode, url, *rest = argv
+    if mode == "first-data":
+        return first_data(url, rest[0])  # imports nothing cqtui would not
     import asyncio
     import json
 
-    mode, url, *rest = argv
-    if mode == "first-data":
-        return first_data(url, rest[0])
     if mode == "flips":
         result = asyncio.run(flips(url, int(rest[0]), int(rest[1])))
     elif mode == "keys":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 
 from cqtui.ci.errors import ConfigError
 from cqtui.safetext import visible
@@ -36,6 +35,8 @@ def run_secret_key_command(command: str, *, timeout: float = SECRET_COMMAND_TIME
     Failures raise ConfigError with the command's stderr (never its stdout,
     which may hold part of a secret).
     """
+    import shlex  # here, like subprocess below: only for profiles that use a command
+
     key = "secret_key_command"
     try:
         argv = shlex.split(command)

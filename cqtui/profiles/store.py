@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cqtui.ci.errors import ConfigError
-from cqtui.profiles import tomltext
 from cqtui.profiles.errors import CommentsWouldBeLost, ConfigSyntaxError
 from cqtui.safetext import visible
 
@@ -60,6 +59,8 @@ class ConfigFile:
     data: dict[str, Any] = field(repr=False)
 
     def line_of(self, table: tuple[str, ...], key: str | None = None) -> int | None:
+        from cqtui.profiles import tomltext  # like below: only errors and writes read the text itself
+
         return tomltext.find_line(self.text, table, key)
 
     def error(self, message: str, table: tuple[str, ...], key: str | None = None) -> ConfigError:
@@ -118,6 +119,8 @@ def parse(path: Path, raw: bytes) -> ConfigFile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as problem:
+        from cqtui.profiles import tomltext
+
         line, column, message = tomltext.error_position(str(problem), text)
         key = tomltext.key_path_at(text, line)
         raise ConfigSyntaxError(
@@ -276,6 +279,8 @@ def edit_config(
         if current is not None and after == before:
             return after
         if current is not None and not allow_comment_loss:
+            from cqtui.profiles import tomltext
+
             comments = tomltext.count_comment_lines(current.text)
             if comments:
                 raise CommentsWouldBeLost(shown(path), comments)

@@ -11,8 +11,8 @@ hold `visible()` text (formatting.py), so no control character reaches the termi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.segment import Segment
@@ -35,8 +35,7 @@ MEDIUM = 100
 HEADER_LINES = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):  # not a dataclass: ~1 ms less at every start (bench/README.md)
     key: str
     label: str
     width: int
