@@ -23,6 +23,7 @@ from cqtui.tui.launch import demo_profile
 from cqtui.tui.prefetch import FirstPage, may_fork
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the forked child is used on Linux only")
+with_two_cpus = pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the child is forked with 2+ CPUs only")
 
 # Prints one JSON line: how the page came, and what came.
 SCRIPT = """
@@ -59,18 +60,20 @@ asyncio.run(main())
 """
 
 
-def first_page_in_a_fresh_process(url: str, *, size: int = 10, cancel_after: float = 0) -> dict:
+def first_page_in_a_fresh_process(url: str, *, size: int = 10, cancel_after: float = 0, cpus: int = 2) -> dict:
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT, url, str(size), str(cancel_after)],
         capture_output=True,
         text=True,
         timeout=60,
         env={**os.environ, "PYTHONPATH": os.getcwd()},
+        preexec_fn=lambda: os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:cpus]),
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
+@with_two_cpus
 def test_page_one_comes_from_a_forked_child(emulator):
     report = first_page_in_a_fresh_process(emulator.base_url, size=7)
     assert report["in_child"] is True
@@ -81,6 +84,7 @@ def test_page_one_comes_from_a_forked_child(emulator):
     assert [request.params for request in emulator.requests] == [{"pageNumber": "1", "pageSize": "7"}]
 
 
+@with_two_cpus
 def test_a_service_error_in_the_child_arrives_whole(emulator):
     emulator.set_fault("access_denied")
     report = first_page_in_a_fresh_process(emulator.base_url)
@@ -91,6 +95,7 @@ def test_a_service_error_in_the_child_arrives_whole(emulator):
     assert report["child_gone"]
 
 
+@with_two_cpus
 def test_a_network_error_in_the_child_arrives_as_a_transport_error(emulator):
     emulator.set_fault("connection_reset", times=3)  # every attempt
     report = first_page_in_a_fresh_process(emulator.base_url)
@@ -98,11 +103,19 @@ def test_a_network_error_in_the_child_arrives_as_a_transport_error(emulator):
     assert report["attrs"]["kind"] in ("ReadError", "ProtocolError", "ConnectError")
 
 
+@with_two_cpus
 def test_a_cancelled_first_page_stops_its_child(emulator):
     """A key pressed before page 1 arrived, or quitting: the child must not live on."""
     emulator.latency_ms = 30_000
     report = first_page_in_a_fresh_process(emulator.base_url, cancel_after=0.5)
     assert report == {"in_child": True, "cancelled": True, "child_gone": True}
+
+
+def test_with_one_cpu_page_one_comes_from_a_thread(emulator):
+    """On one CPU a child only competes with Textual's import, and costs more than a thread."""
+    report = first_page_in_a_fresh_process(emulator.base_url, size=3, cpus=1)
+    assert report["in_child"] is False
+    assert report["names"] == [queue.name for queue in emulator.queues[:3]]
 
 
 def test_with_other_threads_running_page_one_comes_from_a_thread(emulator):
@@ -130,3 +143,14 @@ def test_every_error_kind_survives_pickling(error):
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is type(error)
     assert (str(copy), copy.args, copy.__dict__) == (str(error), error.args, error.__dict__)
+
+
+async def test_when_fork_fails_a_thread_makes_the_request(emulator, monkeypatch):
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # what EAGAIN from fork() raises
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    first = FirstPage(demo_profile(emulator.base_url), ListQuery(page_size=4), Timeouts(), in_child=True)
+    assert first.in_child is False
+    page = await first.page()
+    assert [queue.name for queue in page.queues] == [queue.name for queue in emulator.queues[:4]]

@@ -6,11 +6,11 @@ mounts. The request goes through the stdlib one-shot client (signing, parsing,
 retries and limits shared with the async client): httpx is loaded only later, for
 the requests after the first.
 
-On Linux, while the process has no other thread yet, the request runs in a forked
-child that sends the page back pickled through a pipe: its imports (HTTP, signing,
-XML: ~15 ms) and its work then use another core instead of delaying Textual's
-import, which a thread would (the GIL). Elsewhere a thread makes it. Imports no
-Textual, nor anything the request alone needs.
+On Linux with two CPUs or more, while the process has no other thread yet, the
+request runs in a forked child that sends the page back pickled through a pipe: its
+imports (HTTP, signing, XML: ~15 ms) and its work then use another core instead of
+delaying Textual's import, which a thread would (the GIL). Elsewhere a thread makes
+it. Imports no Textual, nor anything the request alone needs.
 """
 
 from __future__ import annotations
@@ -44,10 +44,11 @@ def fetch(profile: ResolvedProfile, query: ListQuery, timeouts: Timeouts) -> Out
 
 
 def may_fork() -> bool:
-    """Forking is safe while no other thread could hold a lock the child would need.
-
-    Linux only: macOS's system libraries are not safe to use in a forked child."""
-    return sys.platform == "linux" and threading.active_count() == 1
+    """A child is worth it with a second CPU to run on (on one, forking and copy-on-write
+    cost more than a thread: bench/README.md), and safe while no other thread could
+    hold a lock the child would need. Linux only: macOS's system libraries are not
+    safe to use in a forked child."""
+    return sys.platform == "linux" and len(os.sched_getaffinity(0)) > 1 and threading.active_count() == 1
 
 
 class FirstPage:
@@ -63,11 +64,14 @@ class FirstPage:
         self._answer: Future[QueuePage] = Future()
         self._child_pid: int | None = None
         self._child_lock = threading.Lock()
+        work = self._fetch_here, (profile, timeouts)
         if self.in_child:
-            receive, args = self._receive, (self._start_child(profile, timeouts),)
-        else:
-            receive, args = self._fetch_here, (profile, timeouts)
-        threading.Thread(target=receive, args=args, name="cqtui-first-page", daemon=True).start()
+            try:
+                work = self._receive, (self._start_child(profile, timeouts),)
+            except OSError:  # no process or pipe to spare: a thread will do
+                self.in_child = False
+        target, args = work
+        threading.Thread(target=target, args=args, name="cqtui-first-page", daemon=True).start()
 
     async def page(self) -> QueuePage:
         import asyncio  # loaded by Textual by the time the app awaits this
@@ -89,7 +93,12 @@ class FirstPage:
     def _start_child(self, profile: ResolvedProfile, timeouts: Timeouts) -> int:
         """Fork; the child makes the request and exits. Returns the pipe's read end."""
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            raise
         if pid == 0:
             os.close(read_end)
             _answer_from_child(write_end, profile, self.query, timeouts)  # never returns
