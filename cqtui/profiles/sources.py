@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from cqtui.ci.errors import ConfigError
 from cqtui.safetext import visible
 
