@@ -1,13 +1,17 @@
 """Both clients against the emulator over real HTTP on 127.0.0.1 (`--all` paging: the async one)."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from cqtui import __version__
 from cqtui.ci.client import CiClient
-from cqtui.ci.timing import RetryPolicy, Timeouts
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import ConfigError, ResponseFormatError, ServiceError, TransportError
 from cqtui.ci.models import ListQuery
+from cqtui.ci.timing import RetryPolicy, Timeouts
 from cqtui.emulator.data import generated_queues
 
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02)
@@ -217,3 +221,17 @@ def test_credentials_repr_hides_secrets():
     credentials = Credentials("AKIDabcdefgh12345678", "super-secret-key", "sts-token")
     assert "super-secret-key" not in repr(credentials) and "sts-token" not in repr(credentials)
     assert "AKID…5678" in repr(credentials)
+
+
+def test_the_event_loop_backend_loads_ahead_from_a_thread():
+    """The TUI does this while page 1 is read, so its first page flip does not (tui/app.py)."""
+    backend = "anyio._backends._asyncio"
+    code = (
+        "import sys, threading; from cqtui.ci.client import load_event_loop_backend; "
+        f"before = {backend!r} in sys.modules; "
+        "worker = threading.Thread(target=load_event_loop_backend); worker.start(); worker.join(); "
+        f"print(before, {backend!r} in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert result.stdout.split() == ["False", "True"]

@@ -17,9 +17,9 @@ import time
 import pytest
 
 from cqtui.ci.client import CiClient
-from cqtui.ci.timing import RetryPolicy, Timeouts
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.models import ListQuery
+from cqtui.ci.timing import RetryPolicy, Timeouts
 from cqtui.emulator.data import demo_queues
 from cqtui.emulator.server import DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator
 from cqtui.safetext import visible

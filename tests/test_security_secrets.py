@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 
 from cqtui.ci.client import CiClient
-from cqtui.ci.timing import RetryPolicy
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import CqtuiError
 from cqtui.ci.models import ListQuery
+from cqtui.ci.timing import RetryPolicy
 from cqtui.cli import main
 from cqtui.emulator.data import DEMO_BUCKET
 from cqtui.emulator.server import Emulator

@@ -11,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cqtui.ci.client import CiClient
-from cqtui.ci.timing import RetryPolicy
 from cqtui.ci.endpoint import endpoint_problem, is_loopback_host
 from cqtui.ci.errors import ConfigError, ServiceError, TransportError
 from cqtui.ci.hints import hint_for
 from cqtui.ci.models import ListQuery
-from cqtui.cli import main
 from cqtui.ci.oneshot import OneShotClient
+from cqtui.ci.timing import RetryPolicy
+from cqtui.cli import main
 from reliability_helpers import Answer, ScriptedServer, cli_env, queues_args, run_cli, self_signed_cert
 
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02)

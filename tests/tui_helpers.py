@@ -9,8 +9,8 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from cqtui.ci.client import CiClient
-from cqtui.ci.timing import RetryPolicy, Timeouts
 from cqtui.ci.credentials import Credentials
+from cqtui.ci.timing import RetryPolicy, Timeouts
 from cqtui.emulator.data import DEMO_BUCKET
 from cqtui.emulator.server import Emulator
 from cqtui.profiles.model import ResolvedProfile

@@ -225,3 +225,12 @@ class CiClient(ClientBase):
 
 def client_for(profile: ResolvedProfile, **options: object) -> CiClient:
     return CiClient(profile.base_url, profile.credentials, **options)  # type: ignore[arg-type]
+
+
+def load_event_loop_backend() -> None:
+    """Load now what a first request would load on the event loop: httpx's I/O goes
+    through anyio, whose asyncio backend is imported on first use (~30 ms, the first
+    page flip's delay). Run in a thread: it runs anyio once, on a loop of its own."""
+    import anyio  # httpx's own dependency
+
+    anyio.run(anyio.sleep, 0)
