@@ -64,6 +64,12 @@ async def fill(pilot, **fields: str) -> None:
     await pilot.pause()
 
 
+async def save(pilot) -> None:
+    """ctrl+s in the form, and let the write and the screen change happen."""
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
 def problem(app, key: str) -> str:
     return str(app.screen.query_one(f"#problem-{key}", Static).render())
 
@@ -105,8 +111,7 @@ async def test_first_run_form_creates_a_private_file_and_the_list_loads(tmp_path
             endpoint=emulator.base_url,
         )
         assert not app.screen.query_one("#save", Button).disabled
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
     assert app.return_value == "first"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     saved = tomllib.loads(path.read_text())
@@ -274,8 +279,7 @@ async def test_edit_keeps_unchanged_fields_and_the_secret(tmp_path, emulator, em
         assert app.screen.query_one("#field-secret_key_command", Input).value == "pass\\x09show cqtui/spare"
         assert KEY_ON_FILE not in svg_of(app)
         await fill(pilot, page_size="20")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert isinstance(app.screen, ProfilePicker)
     spare = profiles_in(path)["spare"]
     assert spare["page_size"] == 20 and spare["secret_key"] == KEY_ON_FILE and spare["region"] == "ap-beijing"
@@ -320,15 +324,13 @@ async def test_comments_are_not_dropped_without_asking(tmp_path, emulator, emula
     async with app.run_test(size=SIZE) as pilot:
         await edit_spare(pilot)
         await fill(pilot, page_size="30")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await pilot.pause()
         assert path.read_bytes() == before
         assert "nothing written" in result(app)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         await pilot.press("y")
         await pilot.pause()
     assert profiles_in(path)["spare"]["page_size"] == 30
@@ -382,8 +384,7 @@ async def test_first_run_form_works_from_the_keyboard_alone(tmp_path, emulator, 
         assert emulator_credentials.secret_key not in svg_of(app)
         await pilot.press("ctrl+t")
         assert (await wait_for_result(pilot)).startswith("Connected.")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
     assert app.return_value == "keys"
     saved = profiles_in(path)["keys"]
     assert saved["secret_key"] == emulator_credentials.secret_key and saved["endpoint"] == emulator.base_url
@@ -450,16 +451,14 @@ async def test_a_new_key_drops_the_stored_token_and_an_empty_one_keeps_both(tmp_
         await edit_spare(pilot)
         assert "a new key or SecretId drops it" in app.screen.query_one("#field-token", Input).placeholder
         await fill(pilot, refresh_seconds="15")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         spare = profiles_in(path)["spare"]
         assert (spare["secret_key"], spare["token"], spare["refresh_seconds"]) == (KEY_ON_FILE, TOKEN_ON_FILE, 15)
 
         await pilot.press("e")
         await pilot.pause()
         await fill(pilot, secret_key="a-brand-new-permanent-key")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         spare = profiles_in(path)["spare"]
         assert spare["secret_key"] == "a-brand-new-permanent-key" and "token" not in spare
 
@@ -472,8 +471,7 @@ async def test_a_new_key_command_replaces_the_stored_key(two_profiles):
         assert "not both" in problem(app, "secret_key_command")
         assert app.screen.query_one("#save", Button).disabled
         await fill(pilot, secret_key="")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
     spare = profiles_in(two_profiles)["spare"]
     assert spare["secret_key_command"] == "pass show ci" and "secret_key" not in spare
 
@@ -486,8 +484,7 @@ async def test_saving_over_a_file_broken_meanwhile_names_line_and_column(two_pro
         path.write_text('default_profile = "prod"\n[profiles.spare\n')
         broken = path.read_bytes()
         await fill(pilot, page_size="20")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await save(pilot)
         assert isinstance(app.screen, ProfileForm)
         said = result(app)
         assert said.startswith("Not saved") and "config.toml:2" in said and "column" in said
