@@ -3,9 +3,6 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# An editable install as a plain path entry: setuptools' default import hook costs
-# every Python start ~10-15 ms (pathlib, importlib.util), cqtui's included.
-EDITABLE := --config-settings editable_mode=compat
 
 .PHONY: demo test screenshots bench clean
 
@@ -14,7 +11,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(EDITABLE) -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -28,7 +25,7 @@ screenshots: $(STAMP)
 
 # The official SDK (the peer) comes with the `bench` extra; the run takes a few minutes.
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet $(EDITABLE) -e '.[bench]'
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.run --readme
 
 clean:
