@@ -17,7 +17,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/cqtui --demo
 
+LINTED := cqtui tests bench screenshots
+
+# Lint and format check first (seconds), then the suite.
 test: $(STAMP)
+	$(BIN)/python -m ruff check $(LINTED)
+	$(BIN)/python -m ruff format --check $(LINTED)
 	$(BIN)/python -m pytest -q
 
 screenshots: $(STAMP)

@@ -68,7 +68,7 @@ def probe_class(base: type) -> type:
         def _page_shown(self, page) -> bool:
             table = self.screen_stack[0].query_one(QueueTable)
             shown = table.queues
-            same = len(shown) == len(page.queues) and all(a is b for a, b in zip(shown, page.queues))
+            same = len(shown) == len(page.queues) and all(a is b for a, b in zip(shown, page.queues, strict=True))
             return same and rows_ready(table, len(shown))
 
         def first_data(self, at: float) -> None:

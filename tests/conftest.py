@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
+from client_kinds import KINDS, client_maker
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.signing import sign_request
 from cqtui.emulator.server import DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator
-from client_kinds import KINDS, client_maker
 
 
 @pytest.fixture

@@ -101,7 +101,8 @@ def test_keep_raw_false_skips_raw_xml():
         (b'<!DOCTYPE Response SYSTEM "http://example.com/x.dtd"><Response/>', "UnsafeXML"),
         (b'<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>', "UnsafeXML"),
         (
-            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><Response>&lol2;</Response>',
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+            b"<Response>&lol2;</Response>",
             "UnsafeXML",
         ),
     ],

@@ -134,8 +134,8 @@ def test_adding_an_existing_name_is_refused(config: Path, capsys, monkeypatch) -
     add_prod(capsys, monkeypatch)
     before = config.read_bytes()
     code, _, err = cqtui(
-        capsys, monkeypatch, "profiles", "add", "prod", "--region", "ap-beijing", "--bucket", "x-1", "--secret-key-stdin",
-        stdin="AnotherSecretKey00000000000000000004\n",
+        capsys, monkeypatch, "profiles", "add", "prod", "--region", "ap-beijing", "--bucket", "x-1",
+        "--secret-key-stdin", stdin="AnotherSecretKey00000000000000000004\n",
     )  # fmt: skip
     assert code == 2 and "already exists" in err and "profiles edit prod" in err
     assert config.read_bytes() == before
@@ -311,7 +311,7 @@ def test_twenty_concurrent_adds_keep_every_profile(config: Path) -> None:
             stderr=subprocess.PIPE,
             env=env,
             cwd=ROOT,
-        )  # fmt: skip
+        )
         for index in range(20)
     ]
     # Hold every child at its stdin read, then let all 20 go at once for real contention.

@@ -210,7 +210,8 @@ def test_profile_key_beats_command_and_command_beats_env(config: Path) -> None:
 
 
 def test_secret_key_command_failure_shows_its_stderr(config: Path) -> None:
-    command = f"{PY} -c \"import sys; sys.stderr.write('gpg: decryption failed: No secret key'); print('LeakedStdout'); sys.exit(2)\""
+    script = "import sys; sys.stderr.write('gpg: decryption failed: No secret key'); print('LeakedStdout'); sys.exit(2)"
+    command = f'{PY} -c "{script}"'
     with_command(config, command)
     with pytest.raises(ConfigError) as failure:
         resolve_profile(config, env={})

@@ -27,8 +27,9 @@ JSON_LIKE = st.recursive(
     ),
     max_leaves=10,
 )
-PIECES = st.sampled_from(["[common]\n", "secret_id = a\n", "secret_key = b\n", "cos:\n", "  base:\n", "    secretid: x\n",
-                          "buckets:\n", "  - name: b\n", ":\n", "- \n", "\t", "%(x)s", "\ufeff", "\x00", "{", "[", "\"", "'"])  # fmt: skip
+PIECES = st.sampled_from(["[common]\n", "secret_id = a\n", "secret_key = b\n", "cos:\n", "  base:\n",
+                          "    secretid: x\n", "buckets:\n", "  - name: b\n", ":\n", "- \n", "\t", "%(x)s", "\ufeff",
+                          "\x00", "{", "[", "\"", "'"])  # fmt: skip
 TEXTISH = st.lists(PIECES | st.text(max_size=8), max_size=12).map("".join)
 
 

@@ -50,7 +50,7 @@ PAGES = st.lists(
         page_size=st.none() | st.integers(1, 100),
         queues=st.lists(QUEUE, max_size=4).map(tuple),
         non_exist_pids=st.lists(TEXT, max_size=2).map(tuple),
-    ),  # fmt: skip
+    ),
     min_size=1,
     max_size=3,
 )

@@ -173,8 +173,12 @@ def test_queue_text_comes_back_exactly_as_sent(queues):
 
 @pytest.mark.parametrize("text", ["١٢", "1_000", "１２", " 12\u00a0", "+-1", "0x10", "1e3", "²"])
 def test_integers_are_ascii_digits_only_else_a_problem(text):
-    """`int()` accepts Arabic-Indic and full-width digits and underscores: the screen would show a number the server never sent."""
-    body = f"<Response><TotalCount>{text}</TotalCount><QueueList><QueueId>q</QueueId><MaxSize>{text}</MaxSize></QueueList></Response>"
+    """`int()` accepts Arabic-Indic and full-width digits and underscores: the screen would show a
+    number the server never sent."""
+    body = (
+        f"<Response><TotalCount>{text}</TotalCount>"
+        f"<QueueList><QueueId>q</QueueId><MaxSize>{text}</MaxSize></QueueList></Response>"
+    )
     page = parse_queue_page(body.encode("utf-8"))
     assert page.total_count is None and page.queues[0].max_size is None
     assert len(page.problems) == 2
@@ -214,7 +218,10 @@ def test_a_real_dtd_is_still_refused():
 @pytest.mark.parametrize("text", [str(2**63), str(-(2**63) - 1), "1" + "0" * 400, "9" * 5000])
 def test_integers_beyond_64_bits_are_a_problem_not_a_number(text):
     """The API's integers are 64-bit; a 400-digit TotalCount once crashed the TUI's page arithmetic."""
-    body = f"<Response><TotalCount>{text}</TotalCount><QueueList><QueueId>q</QueueId><MaxSize>{text}</MaxSize></QueueList></Response>"
+    body = (
+        f"<Response><TotalCount>{text}</TotalCount>"
+        f"<QueueList><QueueId>q</QueueId><MaxSize>{text}</MaxSize></QueueList></Response>"
+    )
     page = parse_queue_page(body.encode())
     assert page.total_count is None and page.queues[0].max_size is None
     assert len(page.problems) == 2 and all(

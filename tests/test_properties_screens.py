@@ -28,8 +28,8 @@ from cqtui.safetext import visible
 from cqtui.textwidth import cell_width
 from cqtui.tui import formatting as fmt
 from cqtui.tui.app import CqtuiApp
-from cqtui.tui.screens.notify_config import NotifyConfigScreen
 from cqtui.tui.profile_source import ProfileRow
+from cqtui.tui.screens.notify_config import NotifyConfigScreen
 from cqtui.tui.screens.profile_picker import ProfilePicker
 from cqtui.tui.screens.queue_detail import QueueDetailScreen
 from cqtui.tui.screens.queue_list import QueueListScreen
@@ -290,7 +290,7 @@ def test_profile_names_are_drawn_literally_in_the_picker_and_the_context_bar(wor
         options = app.screen.query_one(OptionList)
         prompts = [options.get_option_at_index(index).prompt.plain for index in range(options.option_count)]
         assert len(prompts) == len(profiles.listed)
-        for name, prompt in zip(profiles.listed, prompts):
+        for name, prompt in zip(profiles.listed, prompts, strict=True):
             # The name column is 10 cells wide; ">" marks the current profile.
             assert prompt[1] == (">" if name == current else " ")
             assert fitting_prefix(visible(name), 8) in prompt

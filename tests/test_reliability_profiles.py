@@ -21,7 +21,10 @@ from cqtui.ci.errors import ConfigError
 from cqtui.cli import main
 from cqtui.profiles import document, store
 
-ORIGINAL = '[profiles.old]\nregion = "ap-beijing"\nbucket = "old-1250000000"\nsecret_id = "AKIDOLD"\nsecret_key = "old-key-1"\n'
+ORIGINAL = (
+    '[profiles.old]\nregion = "ap-beijing"\nbucket = "old-1250000000"\n'
+    'secret_id = "AKIDOLD"\nsecret_key = "old-key-1"\n'
+)
 
 
 @pytest.fixture
@@ -177,7 +180,7 @@ def test_two_editors_at_once_keep_every_profile(config):
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for prefix in ("tuiA", "tuiB")
     ]
     for process in processes:

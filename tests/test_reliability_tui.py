@@ -3,7 +3,6 @@ queue ids a server repeats on one page."""
 
 from __future__ import annotations
 
-
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.models import ListQuery, QueuePage
 from cqtui.cli import parse_args
@@ -68,11 +67,12 @@ async def test_the_tui_honours_the_timeout_option(emulator, tmp_path, monkeypatc
 async def test_notify_config_of_a_queue_whose_id_is_shared_shows_its_own_settings(emulator, emulator_credentials):
     from dataclasses import replace
 
+    from textual.widgets import Static
+
     from cqtui.ci.models import NotifyConfig
     from cqtui.emulator.data import demo_queues
     from cqtui.tui.screens.notify_config import NotifyConfigScreen
     from tui_helpers import make_app, static_text
-    from textual.widgets import Static
 
     first, second = demo_queues()[:2]
     twin = replace(

@@ -142,7 +142,8 @@ def test_every_command_keeps_the_secrets(config, secured, capsys, monkeypatch, e
     command("profiles", "show", "leak", "-o", "json")
     command("profiles", "test")
     command("profiles", "add", "second", "--region", "ap-beijing", "--bucket", "b-1250000000", "--secret-id", SECRET_ID,
-            "--secret-key-stdin", "--token-stdin", "--endpoint", secured.base_url, stdin=f"{SECRET_KEY}\n{TOKEN}\n")  # fmt: skip
+            "--secret-key-stdin", "--token-stdin", "--endpoint", secured.base_url,
+            stdin=f"{SECRET_KEY}\n{TOKEN}\n")  # fmt: skip
     command("profiles", "edit", "second", "--token-stdin", stdin=f"{TOKEN}\n")
     command("profiles", "test", "second")
     command("profiles", "add", "second", "--region", "ap-beijing", "--bucket", "b-1250000000", "--secret-id", SECRET_ID,
@@ -202,8 +203,8 @@ def test_no_error_or_profile_object_shows_a_secret(config, secured, tmp_path):
 
     wrong = Credentials(SECRET_ID, SECRET_KEY[::-1], TOKEN)
     asyncio.run(collect(wrong, secured.base_url))
-    asyncio.run(collect(Credentials(SECRET_ID, SECRET_KEY, TOKEN), secured.base_url,
-                        faults=["http500", "malformed_xml", "connection_reset", "huge_body", "json_error"]))  # fmt: skip
+    faults = ["http500", "malformed_xml", "connection_reset", "huge_body", "json_error"]
+    asyncio.run(collect(Credentials(SECRET_ID, SECRET_KEY, TOKEN), secured.base_url, faults=faults))
     asyncio.run(collect(Credentials(SECRET_ID, SECRET_KEY, TOKEN), "http://127.0.0.1:9"))
     for text in (
         f"secret_key = {SECRET_KEY}\n",

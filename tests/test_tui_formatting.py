@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -44,7 +44,7 @@ def test_age(delta, words):
 
 
 def test_local_time_converts_to_the_clock_zone():
-    utc_now = NOW.astimezone(timezone.utc)
+    utc_now = NOW.astimezone(UTC)
     assert fmt.local_time("2025-12-29T12:00:00+0800", NOW) == "2025-12-29 12:00:00 +0800 (3 days ago)"
     assert fmt.local_time("2025-12-29T12:00:00+0800", utc_now) == "2025-12-29 04:00:00 +0000 (3 days ago)"
     assert fmt.local_time("2025-12-29T12:00:00+0800", NOW, style="date") == "2025-12-29"
@@ -219,7 +219,7 @@ def test_no_hint_for_an_unknown_client_error():
     [
         ("2022-08-09T16:23:11+0800", datetime(2022, 8, 9, 16, 23, 11, tzinfo=CHINA)),
         (" 2022-08-09 16:23:11+08:00 ", datetime(2022, 8, 9, 16, 23, 11, tzinfo=CHINA)),
-        ("2022-08-09T08:23:11.5Z", datetime(2022, 8, 9, 8, 23, 11, 500000, tzinfo=timezone.utc)),
+        ("2022-08-09T08:23:11.5Z", datetime(2022, 8, 9, 8, 23, 11, 500000, tzinfo=UTC)),
         ("2022-08-09T16:23:11", None),  # no zone: a time of day somewhere
         ("2022-13-09T16:23:11+0800", None),
         ("2022-08-09T16:23:60+0800", None),

@@ -100,7 +100,10 @@ def test_the_app_leaves_the_first_requests_modules_to_the_child():
     """HTTP, signing and XML are the forked child's (prefetch.py): none is loaded by the
     process that imports Textual before page 1 is drawn."""
     request_only = ["cqtui.ci.protocol", "cqtui.ci.oneshot", "http.client", "hashlib", "xml.etree.ElementTree"]
-    code = f"import sys, cqtui.tui.launch, cqtui.tui.prefetch, cqtui.tui.app; print([m for m in {request_only} if m in sys.modules])"
+    code = (
+        "import sys, cqtui.tui.launch, cqtui.tui.prefetch, cqtui.tui.app; "
+        f"print([m for m in {request_only} if m in sys.modules])"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

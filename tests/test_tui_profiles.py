@@ -18,8 +18,8 @@ from cqtui.tui.launch import app_for
 from cqtui.tui.screens.confirm import ConfirmDialog
 from cqtui.tui.screens.profile_form import ProfileForm
 from cqtui.tui.screens.profile_picker import ProfilePicker
-from cqtui.tui.stills import settle
 from cqtui.tui.screens.queue_list import QueueListScreen
+from cqtui.tui.stills import settle
 from tui_helpers import SIZE, column, make_app, type_text
 
 KEY_ON_FILE = "file-secret-key-never-shown"

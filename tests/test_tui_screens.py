@@ -9,8 +9,8 @@ from textual.widgets import OptionList, Static
 from cqtui.ci.errors import ConfigError
 from cqtui.emulator.data import demo_queues
 from cqtui.tui.clock import FrozenClock
-from cqtui.tui.screens.notify_config import NotifyConfigScreen
 from cqtui.tui.profile_source import ProfileRow
+from cqtui.tui.screens.notify_config import NotifyConfigScreen
 from cqtui.tui.screens.profile_picker import ProfilePicker
 from cqtui.tui.screens.queue_list import QueueListScreen
 from cqtui.tui.screens.raw_xml import RawXmlScreen

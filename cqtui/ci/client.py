@@ -188,7 +188,8 @@ class CiClient(ClientBase):
         if total > max_queues:
             raise ServiceError(
                 "TooManyQueues",
-                f"the server reports TotalCount {total}, more than the limit of {max_queues}; refusing to page through it",
+                f"the server reports TotalCount {total}, more than the limit of {max_queues}; "
+                "refusing to page through it",
                 http_status=200,
                 request_id=first.request_id,
             )

@@ -133,7 +133,9 @@ def render_table(pages: Sequence[QueuePage], width: int) -> str:
     name_width = max(len("NAME"), min(name_width, widest))
 
     def line(cells: list[str]) -> str:
-        return GAP.join(fit(cell, column.width or name_width) for cell, column in zip(cells, columns)).rstrip()
+        return GAP.join(
+            fit(cell, column.width or name_width) for cell, column in zip(cells, columns, strict=True)
+        ).rstrip()
 
     lines = [line([column.title for column in columns])]
     lines += [line([visible(column.value(queue)) for column in columns]) for queue in queues]

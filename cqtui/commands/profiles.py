@@ -23,7 +23,7 @@ from cqtui.profiles.errors import CommentsWouldBeLost
 from cqtui.profiles.fields import field_problem
 from cqtui.profiles.resolve import Overrides, resolve_profile, select_profile
 from cqtui.safetext import visible
-from cqtui.textwidth import fit, cell_width
+from cqtui.textwidth import cell_width, fit
 
 # profile field -> the option that sets it (for error messages)
 FLAGS = {
@@ -229,8 +229,11 @@ def _ask_missing_secret(name: str) -> str:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(cell_width(cell) for cell in column) for column in zip(headers, *rows)]
-    lines = ["  ".join(fit(cell, width) for cell, width in zip(row, widths)).rstrip() for row in [headers, *rows]]
+    widths = [max(cell_width(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    lines = [
+        "  ".join(fit(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [headers, *rows]
+    ]
     return "\n".join(lines) + "\n"
 
 

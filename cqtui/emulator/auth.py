@@ -19,8 +19,8 @@ request itself. Checks, in order (first failure wins):
 from __future__ import annotations
 
 import hmac
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Collection, Mapping
 from urllib.parse import quote
 
 from cqtui.ci.signing import compute_signature, parse_authorization

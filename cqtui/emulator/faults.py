@@ -7,8 +7,8 @@ and `clock_skew_seconds` attributes (`--latency-ms`, `--clock-skew`).
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 # kind -> what the client sees. Error and body faults answer before the
 # signature is checked; data faults (endless_total, same_page) change a
@@ -126,10 +126,10 @@ HTML_PAGE = (
 )
 
 MALFORMED_XML = (
-    "<Response><RequestId>bWFsZm9ybWVk</RequestId><TotalCount>3</TotalCount>"
-    "<QueueList><QueueId>p0000000000000000000000000000000a</QueueId>"
-    "<Name>esc\x1b[31mred</Name><State>Active</Sta"
-).encode("utf-8")
+    b"<Response><RequestId>bWFsZm9ybWVk</RequestId><TotalCount>3</TotalCount>"
+    b"<QueueList><QueueId>p0000000000000000000000000000000a</QueueId>"
+    b"<Name>esc\x1b[31mred</Name><State>Active</Sta"
+)
 
 ENTITY_EXPANSION = (
     b'<?xml version="1.0"?>\n<!DOCTYPE Response [\n'
@@ -158,7 +158,7 @@ def json_error(request_id: str) -> bytes:
         '{"Response": {"Error": {"Code": "InvalidParameter", '
         '"Message": "The request is not a Tencent Cloud API 3.0 call."}, '
         f'"RequestId": "{request_id}"}}}}'
-    ).encode("utf-8")
+    ).encode()
 
 
 def huge_body_pieces(request_id: str, queue_element: bytes, piece_bytes: int = 256 * 1024) -> Iterator[bytes]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from cqtui.ci.models import Queue, QueuePage
 from cqtui.emulator.data import generated_queue

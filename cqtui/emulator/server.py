@@ -15,11 +15,11 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
-from typing import Iterable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from cqtui.ci.models import Queue

@@ -9,7 +9,7 @@ surrogates) raise ValueError, so a broken body only ever comes from a fault.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Queue, QueuePage
 

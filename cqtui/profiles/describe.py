@@ -43,23 +43,23 @@ class ListRow:
         }
 
 
+def _stored(profile: Mapping[str, Any], field: str) -> str:
+    value = profile.get(field)
+    return visible(str(value)) if value not in (None, "") else ""
+
+
 def list_rows(data: Mapping[str, Any]) -> list[ListRow]:
     """One row per profile, as stored ("" where the file has no value)."""
     default = document.default_name(data)
     rows = []
     for name, profile in sorted(document.profiles_table(data).items()):
-
-        def stored(field: str) -> str:
-            value = profile.get(field)
-            return visible(str(value)) if value not in (None, "") else ""
-
         secret_id = profile.get("secret_id")
         rows.append(
             ListRow(
                 name=visible(name),
-                region=stored("region"),
-                bucket=stored("bucket"),
-                endpoint=stored("endpoint"),
+                region=_stored(profile, "region"),
+                bucket=_stored(profile, "bucket"),
+                endpoint=_stored(profile, "endpoint"),
                 secret_id=visible(mask(secret_id)) if isinstance(secret_id, str) and secret_id else "",
                 is_default=name == default,
             )

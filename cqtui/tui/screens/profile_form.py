@@ -14,12 +14,12 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from cqtui.ci.oneshot import OneShotClient
-from cqtui.ci.timing import Timeouts
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import ConfigError, CqtuiError
 from cqtui.ci.hints import hint_for
 from cqtui.ci.models import ListQuery, QueuePage
+from cqtui.ci.oneshot import OneShotClient
+from cqtui.ci.timing import Timeouts
 from cqtui.profiles import document, store
 from cqtui.profiles.model import DEFAULT_PAGE_SIZE, ResolvedProfile
 from cqtui.profiles.sources import run_secret_key_command

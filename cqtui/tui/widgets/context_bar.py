@@ -7,7 +7,6 @@ from textual.widget import Widget
 
 from cqtui.safetext import visible
 
-
 TITLE_ROOM = 24
 
 

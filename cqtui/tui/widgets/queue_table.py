@@ -93,7 +93,7 @@ def fit_cell(text: str, width: int) -> str:
 def table_line(cells: Sequence[str], layout: Sequence[Column]) -> tuple[str, ...]:
     """One row's cells, each fitted and padded to its column."""
     pad = " " * CELL_PADDING
-    return tuple(pad + fit_cell(text, column.width) + pad for text, column in zip(cells, layout))
+    return tuple(pad + fit_cell(text, column.width) + pad for text, column in zip(cells, layout, strict=True))
 
 
 class QueueTable(ScrollView, can_focus=True):
@@ -295,6 +295,7 @@ class QueueTable(ScrollView, can_focus=True):
             else:
                 style = style_of("queue-table--odd-row" if row % 2 else "queue-table--even-row")
         strip = Strip(
-            [Segment(cell, style + apart) for cell, apart in zip(cells, self._cell_apart)], self.virtual_size.width
+            [Segment(cell, style + apart) for cell, apart in zip(cells, self._cell_apart, strict=True)],
+            self.virtual_size.width,
         )
         return strip.crop_extend(scroll_x, scroll_x + width, style)
