@@ -19,10 +19,11 @@ demo: $(STAMP)
 
 LINTED := cqtui tests bench screenshots
 
-# Lint and format check first (seconds), then the suite.
+# Lint, format and type checks first (seconds), then the suite.
 test: $(STAMP)
 	$(BIN)/python -m ruff check $(LINTED)
 	$(BIN)/python -m ruff format --check $(LINTED)
+	$(BIN)/python -m mypy cqtui
 	$(BIN)/python -m pytest -q
 
 screenshots: $(STAMP)
@@ -34,4 +35,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run --readme
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -20,7 +20,10 @@ def terminal_columns() -> int:
         columns = 0
     if columns > 0:
         return columns
+    stdout = sys.__stdout__
+    if stdout is None:  # no stdout at all
+        return FALLBACK_COLUMNS
     try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns or FALLBACK_COLUMNS
-    except (AttributeError, ValueError, OSError):  # no stdout, or not a terminal
+        return os.get_terminal_size(stdout.fileno()).columns or FALLBACK_COLUMNS
+    except (AttributeError, ValueError, OSError):  # not a terminal, or closed
         return FALLBACK_COLUMNS

@@ -225,7 +225,7 @@ class CiClient(ClientBase):
 
 
 def client_for(profile: ResolvedProfile, **options: object) -> CiClient:
-    return CiClient(profile.base_url, profile.credentials, **options)  # type: ignore[arg-type]
+    return CiClient(profile.base_url, profile.credentials, **options)
 
 
 def load_event_loop_backend() -> None:

@@ -187,4 +187,4 @@ class OneShotClient(ClientBase):
 
 
 def oneshot_client_for(profile: ResolvedProfile, **options: object) -> OneShotClient:
-    return OneShotClient(profile.base_url, profile.credentials, **options)  # type: ignore[arg-type]
+    return OneShotClient(profile.base_url, profile.credentials, **options)

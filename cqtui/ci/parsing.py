@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -17,6 +16,21 @@ from defusedxml.ElementTree import fromstring
 from cqtui.ci.errors import ResponseFormatError, ServiceError
 from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Queue, QueuePage
 from cqtui.safetext import visible
+
+# typing.TYPE_CHECKING without importing typing; type checkers know the name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol, overload
+
+    class Headers(Protocol):
+        """An answer's headers, looked up by name without regard to case: httpx.Headers or
+        http.client's HTTPMessage (a dict of lower-case names in tests)."""
+
+        @overload
+        def get(self, name: str, /) -> str | None: ...
+        @overload
+        def get(self, name: str, default: str, /) -> str: ...
+
 
 EXCERPT_CHARS = 200
 # What the API sends: ASCII digits. int() alone would also take "١٢", "１２" and "1_000".
@@ -182,7 +196,7 @@ def _html_title(body: bytes) -> str:
     return visible(" ".join(found.group(1).decode("utf-8", errors="replace").split()))[:EXCERPT_CHARS]
 
 
-def parse_error(body: bytes, *, http_status: int, headers: Mapping[str, str], reason: str = "") -> ServiceError:
+def parse_error(body: bytes, *, http_status: int, headers: Headers, reason: str = "") -> ServiceError:
     """Build the ServiceError for a non-2xx answer, whatever its body looks like."""
     request_id = headers.get("x-ci-request-id") or headers.get("x-cos-request-id") or ""
     trace_id = headers.get("x-ci-trace-id") or headers.get("x-cos-trace-id") or ""

@@ -21,6 +21,11 @@ from cqtui.ci.parsing import excerpt, parse_error, parse_queue_page
 from cqtui.ci.signing import sign_request
 from cqtui.ci.timing import RetryPolicy, Timeouts
 
+# typing.TYPE_CHECKING without importing typing; type checkers know the name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from cqtui.ci.parsing import Headers
+
 LIST_PATH = "/picqueue"
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 BASE_HEADERS = {"User-Agent": f"cqtui/{__version__}", "Accept": "application/xml"}
@@ -146,16 +151,16 @@ def auth_headers(
     return headers
 
 
-def request_id_of(headers: Mapping[str, str]) -> str:
+def request_id_of(headers: Headers) -> str:
     return headers.get("x-ci-request-id") or headers.get("x-cos-request-id") or ""
 
 
-def declared_too_large(headers: Mapping[str, str], max_bytes: int) -> bool:
+def declared_too_large(headers: Headers, max_bytes: int) -> bool:
     declared = headers.get("content-length") or ""
     return declared.isdigit() and int(declared) > max_bytes
 
 
-def too_large(max_bytes: int, status: int, headers: Mapping[str, str]) -> ResponseFormatError:
+def too_large(max_bytes: int, status: int, headers: Headers) -> ResponseFormatError:
     return ResponseFormatError(
         "ResponseTooLarge",
         f"the body is larger than {max_bytes // (1024 * 1024)} MiB; refused",
@@ -164,7 +169,7 @@ def too_large(max_bytes: int, status: int, headers: Mapping[str, str]) -> Respon
     )
 
 
-def page_from_answer(status: int, reason: str, headers: Mapping[str, str], body: bytes, *, keep_raw: bool) -> QueuePage:
+def page_from_answer(status: int, reason: str, headers: Headers, body: bytes, *, keep_raw: bool) -> QueuePage:
     """The page in a 200 answer; any other answer as the ServiceError it stands for."""
     request_id = request_id_of(headers)
     if status != 200:

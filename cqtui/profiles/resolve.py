@@ -185,8 +185,8 @@ def resolve_profile(
     if chosen["secret_key"].source == FROM_COMMAND:
         try:
             secret = run_secret_key_command(selected.table["secret_key_command"], timeout=command_timeout)
-        except ConfigError as problem:
-            raise _problem_at(config, selected, "secret_key", chosen["secret_key"], problem.reason) from None
+        except ConfigError as failure:
+            raise _problem_at(config, selected, "secret_key", chosen["secret_key"], failure.reason) from None
         chosen["secret_key"] = Choice(secret, FROM_COMMAND)
         problem = field_problem("secret_key", secret)
         if problem:

@@ -112,7 +112,7 @@ def parse(path: Path, raw: bytes) -> ConfigFile:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as problem:
         line = raw.count(b"\n", 0, problem.start) + 1
-        column = problem.start - (raw.rfind(b"\n", 0, problem.start) + 1) + 1
+        column: int | None = problem.start - (raw.rfind(b"\n", 0, problem.start) + 1) + 1
         raise ConfigSyntaxError("not UTF-8 text", path=shown(path), line=line, column=column) from None
     import tomllib  # here: a run from the environment alone has no file to parse (~5 ms)
 
@@ -255,7 +255,7 @@ def _refuse_symlink(path: Path) -> None:
 
 def edit_config(
     path: Path,
-    change: Callable[[dict[str, Any]], None],
+    change: Callable[[dict[str, Any]], object],  # what it returns is ignored
     *,
     allow_comment_loss: bool = False,
 ) -> dict[str, Any]:

@@ -202,7 +202,8 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group == WARM_UP_GROUP and event.state == WorkerState.SUCCESS:
-            self._adopt_client(worker.result)
+            if worker.result is not None:  # build() returned a client (Worker.result is Optional)
+                self._adopt_client(worker.result)
             return
         if worker.group != FETCH_GROUP or event.state not in (
             WorkerState.SUCCESS,

@@ -14,7 +14,7 @@ from cqtui.profiles.errors import CommentsWouldBeLost
 from cqtui.safetext import visible
 from cqtui.tui.screens.confirm import ConfirmDialog
 
-Change = Callable[[dict[str, Any]], None]
+Change = Callable[[dict[str, Any]], object]  # what it returns is ignored
 Done = Callable[[ConfigError | None], None]
 
 

@@ -27,6 +27,11 @@ from cqtui.ci.models import ListQuery, QueuePage
 from cqtui.ci.timing import Timeouts
 from cqtui.profiles.model import ResolvedProfile
 
+# typing.TYPE_CHECKING without importing typing; type checkers know the name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 # A page or an error, and the request's own seconds: what the child sends back.
 Outcome = tuple[QueuePage | BaseException, float]
 
@@ -64,13 +69,13 @@ class FirstPage:
         self._answer: Future[QueuePage] = Future()
         self._child_pid: int | None = None
         self._child_lock = threading.Lock()
-        work = self._fetch_here, (profile, timeouts)
+        target: Callable[..., None] = self._fetch_here
+        args: tuple[object, ...] = (profile, timeouts)
         if self.in_child:
             try:
-                work = self._receive, (self._start_child(profile, timeouts),)
+                target, args = self._receive, (self._start_child(profile, timeouts),)
             except OSError:  # no process or pipe to spare: a thread will do
                 self.in_child = False
-        target, args = work
         threading.Thread(target=target, args=args, name="cqtui-first-page", daemon=True).start()
 
     async def page(self) -> QueuePage:
@@ -111,7 +116,8 @@ class FirstPage:
         with open(read_end, "rb") as pipe:
             data = pipe.read()
         with self._child_lock:
-            os.waitpid(self._child_pid, 0)
+            if self._child_pid is not None:  # set by _start_child before this thread started
+                os.waitpid(self._child_pid, 0)
             self._child_pid = None
         if not self._answer.set_running_or_notify_cancel():
             return  # the app no longer waits for it

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from typing import cast
 
 from textual.pilot import Pilot
 
@@ -43,7 +44,7 @@ def stills_app(emulator: Emulator) -> CqtuiApp:
 
 async def settle(pilot: Pilot, timeout: float = 10.0) -> None:
     """Wait until no fetch is in flight and the screen has caught up."""
-    app = pilot.app
+    app = cast(CqtuiApp, pilot.app)
     waited = 0.0
     while (app.listing.loading or app.workers) and waited < timeout:
         await pilot.pause(0.02)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from cqtui.ci.errors import ConfigError
 
@@ -54,7 +54,7 @@ class _Parser:
             self.lines.append(_Line(number, len(raw) - len(stripped), stripped.rstrip()))
         self.index = 0
 
-    def fail(self, line: int, message: str) -> None:
+    def fail(self, line: int, message: str) -> NoReturn:
         raise YamlSubsetError(
             f"{message} (cqtui reads only the simple YAML that COSCLI writes)", path=self.path, line=line
         )
@@ -162,7 +162,7 @@ class _Parser:
                 if not width or len(digits) != width or not all(c in "0123456789abcdefABCDEF" for c in digits):
                     self.fail(number, f"unsupported escape \\{code} in a quoted value")
                 out.append(chr(int(digits, 16)))
-                index += 2 + width  # type: ignore[operator]
+                index += 2 + width
                 continue
             out.append(char)
             index += 1

@@ -3,6 +3,8 @@ and the keys that work anywhere (`y` raw XML, `Y` copy, `P` profile, `?` help)."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -15,8 +17,16 @@ from cqtui.tui.widgets.context_bar import ContextBar
 from cqtui.tui.widgets.error_panel import ErrorPanel
 from cqtui.tui.widgets.status_line import StatusLine
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from cqtui.tui.app import CqtuiApp
+
 
 class CqtuiScreen(Screen):
+    if TYPE_CHECKING:
+        app = getters.app(CqtuiApp)  # `self.app` as the type checker sees it (Textual's own idiom)
+
     BINDINGS = [
         Binding("y", "raw_xml", "XML", show=False, tooltip="raw XML of what is shown", id="raw_xml"),
         Binding("Y", "copy_id", "Copy id", show=False, tooltip="copy the QueueId to the clipboard", id="copy_id"),

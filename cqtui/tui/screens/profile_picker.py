@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +21,11 @@ from cqtui.tui.profile_source import ProfileRow, ProfileSource
 from cqtui.tui.screens.confirm import ConfirmDialog
 from cqtui.tui.screens.profile_form import ProfileForm
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from cqtui.tui.app import CqtuiApp
+
 EDITING_ACTIONS = {"add_profile", "edit_profile", "delete_profile"}
 
 
@@ -32,6 +39,9 @@ def row_text(row: ProfileRow, current: str) -> Text:
 
 class ProfilePicker(ModalScreen[str | None]):
     """Dismisses with the profile to switch to, or None."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CqtuiApp)
 
     BINDINGS = [
         Binding("a", "add_profile", "Add", id="add_profile"),

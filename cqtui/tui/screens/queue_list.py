@@ -97,10 +97,10 @@ class QueueListScreen(CqtuiScreen):
             notice.display = bool(text.plain)
 
     def raw_xml(self) -> tuple[str, str] | None:
-        page = self.app.listing.page
-        if page is None:
+        listing = self.app.listing
+        if listing.page is None or listing.loaded_query is None:  # the two are set together
             return None
-        return f"Raw XML · page {self.app.listing.loaded_query.page_number}", page.raw_xml
+        return f"Raw XML · page {listing.loaded_query.page_number}", listing.page.raw_xml
 
     def selected_queue_id(self) -> str | None:
         queue = self.table.selected_queue

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widget import Widget
 
 from cqtui.safetext import visible
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from cqtui.tui.app import CqtuiApp
 
 TITLE_ROOM = 24
 
 
 class ContextBar(Widget):
     """Screen title on the left, `profile · region · bucket` on the right (the title gives way first)."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CqtuiApp)
 
     def __init__(self, title: str = "", **kwargs) -> None:
         super().__init__(**kwargs)

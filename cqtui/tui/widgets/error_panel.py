@@ -6,6 +6,8 @@ shows the answer's excerpt; `escape` hides it and gives focus back.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.widget import Widget
@@ -13,6 +15,12 @@ from textual.widget import Widget
 from cqtui.ci.errors import ConfigError, CqtuiError, ResponseFormatError, ServiceError, TransportError
 from cqtui.ci.hints import hint_for
 from cqtui.safetext import visible
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from cqtui.tui.app import CqtuiApp
+    from cqtui.tui.screens.base import CqtuiScreen
 
 EXCERPT_CHARS = 240
 
@@ -55,6 +63,12 @@ class ErrorPanel(Widget, can_focus=True):
         Binding("y", "show_excerpt", "Show answer", id="raw_xml"),
         Binding("escape", "dismiss", "Hide error", id="back"),
     ]
+
+    if TYPE_CHECKING:  # what the type checker knows of where the panel lives (base.py composes it)
+        app = getters.app(CqtuiApp)
+
+        @property
+        def screen(self) -> CqtuiScreen: ...
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

@@ -66,6 +66,7 @@ UPDATED_MINUTE = Column("updated", "Updated", 16, lambda q, now: fmt.local_time(
 
 def layout_for(width: int) -> tuple[Column, ...]:
     """Columns for a table `width` cells wide; Name takes whatever is left."""
+    others: tuple[Column, ...]
     if width >= WIDE:
         others = (FULL_ID, STATE, MAX_SIZE, MAX_CONCURRENT, CALLBACK, UPDATED_MINUTE)
     elif width >= MEDIUM:
