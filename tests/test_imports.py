@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import stat
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -18,7 +19,6 @@ from cqtui.cli import main
 from cqtui.profiles.imports import ImportRequest, read
 from cqtui.profiles.imports.coscli_secret import INSTALL_HINT, looks_encrypted
 from cqtui.profiles.imports.regions import normalize_region, region_from_endpoint
-from cqtui.profiles.imports.simple_yaml import YamlSubsetError, parse_yaml
 
 DATA = Path(__file__).parent / "data" / "profiles"
 try:
@@ -229,28 +229,105 @@ def test_region_names() -> None:
     assert region_from_endpoint("example.com") == ""
 
 
-def test_yaml_subset_reads_both_indent_styles() -> None:
-    level = "cos:\n  buckets:\n  - name: a\n    alias: 'it''s'\n  - name: b\n"
-    indented = (
-        '---\ncos:\n    buckets:\n        -   name: a\n            alias: "it\'s"  # comment\n        - name: b\n'
+PLAIN_BASE = "cos:\n  base:\n    secretid: AKIDYAML0000000000000000000000000011\n    secretkey: YamlKey11\n"
+
+
+def coscli_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / ".cos.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "buckets",
+    [
+        "  buckets:\n  - name: a-1\n    alias: 'it''s'\n  - name: b-1\n",  # dashes level with the key (yaml.v2)
+        '  buckets:\n      -   name: a-1\n          alias: "it\'s"  # comment\n      - name: b-1\n',
+    ],
+    ids=["level", "indented"],
+)
+def test_coscli_reads_both_indent_styles_and_both_quotes(tmp_path: Path, buckets: str) -> None:
+    source = coscli_file(tmp_path, "---\n" + PLAIN_BASE + '    disableencryption: "true"\n' + buckets)
+    assert read("coscli", ImportRequest(source=source)).bucket == "a-1"
+    assert read("coscli", ImportRequest(source=source, bucket="it's")).bucket == "a-1"
+    assert read("coscli", ImportRequest(source=source, bucket="b-1")).bucket == "b-1"
+
+
+def test_coscli_yaml_beyond_what_coscli_writes_is_read(tmp_path: Path) -> None:
+    """Flow collections, an unquoted boolean, block scalars and anchors are YAML too."""
+    source = coscli_file(
+        tmp_path,
+        "cos:\n"
+        "  base: {secretid: AKIDFLOW0000000000000000000000000012, secretkey: &key FlowKey12, disableencryption: true}\n"
+        "  buckets: [{name: flow-1250000000, region: tj}]\n"
+        "other:\n  copy: *key\n  note: |\n    two\n    lines\n",
     )
-    expected = {"cos": {"buckets": [{"name": "a", "alias": "it's"}, {"name": "b"}]}}
-    assert parse_yaml(level) == expected
-    assert parse_yaml(indented) == expected
+    found = read("coscli", ImportRequest(source=source))
+    assert found.credentials.secret_id == "AKIDFLOW0000000000000000000000000012"
+    assert found.credentials.secret_key == "FlowKey12"  # not decrypted: encryption is off
+    assert (found.bucket, found.region) == ("flow-1250000000", "ap-beijing-1")
 
 
 @pytest.mark.parametrize(
     "text, line",
     [
-        ("cos:\n  base: {secretid: x}\n", 2),
-        ("cos:\n  base:\n    secretkey: |\n      x\n", 3),
         ("cos:\n\tbase: x\n", 2),
-        ("cos:\n  base: &anchor x\n", 2),
-        ('cos:\n  base: "unterminated\n', 2),
+        ('cos:\n  base: "unterminated\n', 3),  # the end of the file; the message names line 2
         ("cos: 1\ncos: 2\n", 2),
+        ("cos:\n  base:\n    secretkey: NeverShownKey0013: more\n", 3),
+        ("cos: !!python/object/apply:os.system [echo]\n", 1),
+        ("cos: {}\n---\ncos: {}\n", 2),
+        ("cos:\n  base: \x00\n", 2),
+        ("cos: [\n", 2),
     ],
+    ids=["tab", "unterminated", "duplicate-key", "colon-in-value", "python-tag", "two-documents", "nul", "cut-short"],
 )
-def test_yaml_outside_the_subset_is_refused_with_its_line(text: str, line: int) -> None:
-    with pytest.raises(YamlSubsetError) as failure:
-        parse_yaml(text, "cos.yaml")
-    assert failure.value.line == line and "COSCLI" in str(failure.value)
+def test_malformed_coscli_yaml_is_a_config_error_naming_file_and_line(tmp_path: Path, text: str, line: int) -> None:
+    source = coscli_file(tmp_path, text)
+    with pytest.raises(ConfigError) as failure:
+        read("coscli", ImportRequest(source=source))
+    message = str(failure.value)
+    assert failure.value.line == line, message
+    assert message.startswith(f"{source}:{line}: invalid YAML"), message
+    assert "NeverShown" not in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (PLAIN_BASE.replace("YamlKey11", "0123"), "cos.base.secretkey must be text; put the value in quotes"),
+        ("cos: 2001-13-01\n", "invalid YAML: a value cannot be what YAML reads it as"),
+        ("cos: !!int NeverShownKey0014\n", "invalid YAML: a value cannot be what YAML reads it as"),
+        ("- cos\n", "the document must be a mapping"),
+    ],
+    ids=["octal-looking-key", "no-such-date", "int-tag", "a-list"],
+)
+def test_coscli_values_yaml_reads_as_something_else_are_refused(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as failure:
+        read("coscli", ImportRequest(source=coscli_file(tmp_path, text)))
+    assert expected in str(failure.value) and "NeverShown" not in str(failure.value)
+
+
+def test_coscli_without_pyyaml_says_what_to_install(home: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "yaml", None)  # `import yaml` now raises ImportError
+    code, out, err = cqtui(capsys, monkeypatch, "profiles", "import", "coscli")
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and "PyYAML" in err and "pip install 'cqtui[coscli]'" in err, err
+    assert "Traceback" not in err
+
+
+def test_only_the_coscli_import_loads_pyyaml(home: Path) -> None:
+    probe = (
+        "import sys; from cqtui.cli import main; code = main(sys.argv[1:]); "
+        "print(code, 'yaml' in sys.modules, file=sys.stderr)"
+    )
+
+    def loads_yaml(*argv: str) -> bool:
+        run = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, timeout=60)
+        code, loaded = run.stderr.split()[-2:]
+        assert code == "0", run.stderr
+        return loaded == "True"
+
+    assert not loads_yaml("profiles", "list")
+    assert not loads_yaml("profiles", "import", "coscmd")
+    assert loads_yaml("profiles", "import", "coscli")  # control: the probe sees it
