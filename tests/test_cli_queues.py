@@ -11,6 +11,8 @@ import time
 
 import pytest
 
+from cqtui.emulator.server import Emulator
+
 SECRET_ID = "AKIDCLITEST000000000001"
 SECRET_KEY = "cli-test-secret-key-0123456789"
 BUCKET = "demo-1250000000"
@@ -161,22 +163,22 @@ def test_bad_usage_exit_2(emulator_url, tmp_path, args, complaint):
 
 
 def test_interrupt_exits_130_without_traceback(tmp_path):
-    process, url = start_emulator("--latency-ms", "20000")
-    try:
+    """Ctrl-C while the answer is on its way. The signal goes once the request has arrived,
+    not after a fixed sleep: on a loaded machine the CLI may take longer to get there."""
+    with Emulator(secret_id=SECRET_ID, secret_key=SECRET_KEY, latency_ms=20_000) as emulator:
         cli = subprocess.Popen(
-            [sys.executable, "-m", "cqtui", "queues", "--endpoint", url, "--bucket", BUCKET],
+            [sys.executable, "-m", "cqtui", "queues", "--endpoint", emulator.base_url, "--bucket", BUCKET],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
             env=cli_env(tmp_path),
         )
-        time.sleep(1.5)
+        hang_guard = time.monotonic() + 60
+        while not emulator.requests and cli.poll() is None and time.monotonic() < hang_guard:
+            time.sleep(0.02)
         cli.send_signal(signal.SIGINT)
         _, stderr = cli.communicate(timeout=10)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    assert cli.returncode == 130 and "Traceback" not in stderr
+    assert cli.returncode == 130 and "Traceback" not in stderr, stderr
 
 
 LOADED_AFTER_RUN = (

@@ -13,7 +13,7 @@ from cqtui.tui.screens.queue_detail import QueueDetailScreen
 from cqtui.tui.screens.queue_list import QueueListScreen
 from cqtui.tui.screens.raw_xml import RawXmlScreen
 from cqtui.tui.widgets.queue_table import QueueTable
-from tui_helpers import SIZE, column, make_app, press, profile_for, screen_plain, settle, status, type_text
+from tui_helpers import SIZE, column, make_app, press, profile_for, screen_plain, settle, status, type_text, until
 
 DEMO = demo_queues()
 
@@ -176,7 +176,7 @@ async def test_auto_refresh_reschedules_and_pauses_off_the_list(emulator, emulat
         await settle(pilot)
         assert "auto 1s" in status(app)
         sent = len(emulator.requests)
-        await pilot.pause(1.3)
+        await until(pilot, lambda: len(emulator.requests) > sent)  # the timer fires after 1 s
         await settle(pilot)
         assert len(emulator.requests) == sent + 1  # one refresh, then the next is scheduled
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import time
+from collections.abc import Callable
 
 from rich.console import Console
 from textual.pilot import Pilot
@@ -70,6 +72,14 @@ def screen_plain(app: CqtuiApp) -> str:
     console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True, safe_box=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text(styles=False)
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], hang_guard: float = 10.0) -> None:
+    """Let the app run until `condition()` holds (or `hang_guard` seconds passed: the caller's
+    assertion then fails). Not a fixed pause: on a loaded machine things take longer."""
+    give_up = time.monotonic() + hang_guard
+    while not condition() and time.monotonic() < give_up:
+        await pilot.pause(0.02)
 
 
 async def press(pilot: Pilot, *keys: str) -> None:
