@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
+from cqtui.ci.endpoint import HostKind
 from cqtui.ci.errors import ConfigError
 from cqtui.profiles.errors import NoProfileError
 from cqtui.profiles.resolve import Overrides, resolve_from_args, resolve_profile
@@ -73,7 +74,8 @@ def test_default_profile_with_its_own_values(config: Path) -> None:
     )
     assert profile.credentials.secret_id == ID and profile.credentials.secret_key == KEY
     assert profile.credentials.token == ""  # the env token belongs to the env SecretId, not this one
-    assert profile.base_url == "https://examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com"
+    assert profile.endpoint == ""  # requests go to the bucket's own CI host
+    assert profile.where.host_for(HostKind.BUCKET) == "examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com"
     assert profile.sources["name"] == "default_profile"
     assert profile.sources["region"] == "profile" and profile.sources["page_size"] == "profile"
     assert profile.sources["refresh_seconds"] == "default"

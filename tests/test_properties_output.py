@@ -11,7 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cqtui.ci.models import NotifyConfig, Queue, QueuePage
+from cqtui.ci.models import NotifyConfig, Page, Queue
 from cqtui.commands.output import render_csv, render_json, render_table, summary
 from cqtui.safetext import visible
 from cqtui.textwidth import cell_width
@@ -26,9 +26,9 @@ QUEUE = st.builds(
     notify_config=st.none() | st.builds(NotifyConfig, url=TEXT, event=TEXT, type=TEXT, state=TEXT, mq_name=TEXT),
 )  # fmt: skip
 PAGES = st.lists(
-    st.builds(QueuePage, request_id=TEXT, total_count=st.none() | st.integers(0, 10**6), page_number=st.none() | st.integers(1, 99),
-              page_size=st.none() | st.integers(1, 100), queues=st.lists(QUEUE, max_size=4).map(tuple),
-              non_exist_pids=st.lists(TEXT, max_size=2).map(tuple)),  # fmt: skip
+    st.builds(Page, request_id=TEXT, total_count=st.none() | st.integers(0, 10**6), page_number=st.none() | st.integers(1, 99),
+              page_size=st.none() | st.integers(1, 100), items=st.lists(QUEUE, max_size=4).map(tuple),
+              missing_ids=st.lists(TEXT, max_size=2).map(tuple)),  # fmt: skip
     min_size=1,
     max_size=3,
 )
@@ -40,7 +40,7 @@ def test_table_and_summary_fit_and_show_nothing_raw(pages, width):
     table = render_table(pages, width)
     assert not RAW_CONTROL.search(table.replace("\n", " ")), table
     lines = table.splitlines()
-    assert len(lines) == 1 + sum(len(page.queues) for page in pages)  # no value broke a row in two
+    assert len(lines) == 1 + sum(len(page.items) for page in pages)  # no value broke a row in two
     assert all(cell_width(line) <= width for line in lines)
     assert not RAW_CONTROL.search(summary(pages))
 
@@ -51,7 +51,7 @@ def test_json_round_trips_every_value_and_csv_rows_stay_rows(pages):
     text = render_json(pages)
     assert not RAW_CONTROL.search(text.replace("\n", " "))
     document = json.loads(text)
-    sent = [queue for page in pages for queue in page.queues]
+    sent = [queue for page in pages for queue in page.items]
     assert [entry["Name"] for entry in document["QueueList"]] == [queue.name for queue in sent]
     assert [entry["QueueId"] for entry in document["QueueList"]] == [queue.queue_id for queue in sent]
     rows = list(csv.reader(io.StringIO(render_csv(pages))))

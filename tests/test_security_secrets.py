@@ -25,6 +25,7 @@ import pytest
 from cqtui.ci.client import CiClient
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import CqtuiError
+from cqtui.ci.kinds import PIC
 from cqtui.ci.models import ListQuery
 from cqtui.ci.timing import RetryPolicy
 from cqtui.cli import main
@@ -40,6 +41,7 @@ from cqtui.tui.screens.notify_config import NotifyConfigScreen
 from cqtui.tui.screens.profile_picker import ProfilePicker
 from cqtui.tui.screens.queue_detail import QueueDetailScreen
 from cqtui.tui.screens.raw_xml import RawXmlScreen
+from client_kinds import WHERE
 from tui_helpers import SIZE, error_text, press, settle
 
 SECRET_ID = "AKIDLEAKTEST00000000000000000000CAFE"
@@ -167,8 +169,8 @@ def test_every_command_keeps_the_secrets(config, secured, capsys, monkeypatch, e
 
 def test_http_logging_never_shows_the_authorization_or_token_headers(secured, everything_logged):
     async def fetch() -> None:
-        async with CiClient(secured.base_url, Credentials(SECRET_ID, SECRET_KEY, TOKEN)) as client:
-            await client.list_queues(ListQuery())
+        async with CiClient(Credentials(SECRET_ID, SECRET_KEY, TOKEN), endpoint=secured.base_url) as client:
+            await client.list(PIC, WHERE, ListQuery())
 
     asyncio.run(fetch())
     text = logged(everything_logged)
@@ -186,9 +188,9 @@ def test_no_error_or_profile_object_shows_a_secret(config, secured, tmp_path):
         for kind in faults.get("faults", [None]):
             if kind:
                 secured.set_fault(kind)
-            async with CiClient(base_url, credentials, retry=RetryPolicy(attempts=1)) as client:
+            async with CiClient(credentials, endpoint=base_url, retry=RetryPolicy(attempts=1)) as client:
                 try:
-                    await client.list_queues(ListQuery())
+                    await client.list(PIC, WHERE, ListQuery())
                 except CqtuiError as problem:
                     problems.append(problem)
             secured.clear_faults()

@@ -74,7 +74,7 @@ def test_demo_profile_needs_no_file():
     profile = demo_profile("http://127.0.0.1:9")
     assert profile.name == "demo" and profile.region == "ap-guangzhou" and profile.bucket == DEMO_BUCKET
     assert profile.credentials.secret_id == DEMO_SECRET_ID
-    assert profile.base_url == "http://127.0.0.1:9"
+    assert profile.endpoint == "http://127.0.0.1:9"
 
 
 def test_launch_and_prefetch_do_not_import_textual():

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Queue, QueuePage
+from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Page, Queue
 from cqtui.safetext import visible
 from cqtui.textwidth import cell_width, fit
 
@@ -47,15 +47,15 @@ def queue_json(queue: Queue) -> dict[str, object]:
 _TERMINAL_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
-def render_json(pages: Sequence[QueuePage]) -> str:
+def render_json(pages: Sequence[Page]) -> str:
     first = pages[0]
     document: dict[str, object] = {
         "RequestId": first.request_id,
         "TotalCount": first.total_count,
         "PageNumber": first.page_number,
         "PageSize": first.page_size,
-        "QueueList": [queue_json(queue) for page in pages for queue in page.queues],
-        "NonExistPIDs": [pid for page in pages for pid in page.non_exist_pids],
+        "QueueList": [queue_json(queue) for page in pages for queue in page.items],
+        "NonExistPIDs": [pid for page in pages for pid in page.missing_ids],
     }
     if len(pages) > 1:
         document["PageCount"] = len(pages)
@@ -83,11 +83,11 @@ def _csv_row(queue: Queue) -> list[str]:
     return [visible(value) for value in values]
 
 
-def render_csv(pages: Sequence[QueuePage]) -> str:
+def render_csv(pages: Sequence[Page]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(_csv_row(queue) for page in pages for queue in page.queues)
+    writer.writerows(_csv_row(queue) for page in pages for queue in page.items)
     return buffer.getvalue()
 
 
@@ -122,9 +122,9 @@ def _columns_for(width: int) -> list[Column]:
         columns.remove(max(droppable, key=lambda column: column.priority))
 
 
-def render_table(pages: Sequence[QueuePage], width: int) -> str:
+def render_table(pages: Sequence[Page], width: int) -> str:
     columns = _columns_for(width)
-    queues = [queue for page in pages for queue in page.queues]
+    queues = [queue for page in pages for queue in page.items]
     fixed = sum(column.width for column in columns) + len(GAP) * (len(columns) - 1)
     name_width = max(MIN_NAME_WIDTH, width - fixed)
     # Don't pad names wider than the widest name present.
@@ -139,10 +139,10 @@ def render_table(pages: Sequence[QueuePage], width: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def summary(pages: Sequence[QueuePage]) -> str:
+def summary(pages: Sequence[Page]) -> str:
     """One line under the table: what was shown out of how many, and the RequestId."""
     first, last = pages[0], pages[-1]
-    shown = sum(len(page.queues) for page in pages)
+    shown = sum(len(page.items) for page in pages)
     total = first.total_count if first.total_count is not None else "?"
     size = first.page_size or 0
     page_count = -(-first.total_count // size) if first.total_count and size else 1

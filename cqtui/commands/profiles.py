@@ -337,18 +337,17 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
-    from cqtui.ci.models import ListQuery
     from cqtui.ci.oneshot import oneshot_client_for
+    from cqtui.ci.probe import probe
     from cqtui.ci.timing import Timeouts
 
     path = _path(args)
     profile = resolve_profile(path, args.name or args.profile, Overrides(args.region, args.bucket, args.endpoint))
     with oneshot_client_for(profile, timeouts=Timeouts.waiting(args.timeout)) as client:
-        page = client.list_queues(ListQuery(page_size=1))
-    request_id, latency, total = page.request_id, client.last_latency, page.total_count
-    took = f"{latency * 1000:.0f} ms" if latency is not None else "? ms"
+        result = probe(client, profile.where)
+    via = f" via {visible(profile.endpoint)}" if profile.endpoint else ""
     print(
-        f"ok: profile {visible(profile.name)} -> {visible(profile.base_url)}: RequestId {visible(request_id) or '-'}, "
-        f"{took}, {total if total is not None else '?'} queues"
+        f"ok: profile {visible(profile.name)} -> {result.host}{via}: RequestId {result.request_id or '-'}, "
+        f"{result.latency * 1000:.0f} ms, {result.count_text}"
     )
     return 0

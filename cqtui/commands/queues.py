@@ -6,7 +6,8 @@ import argparse
 import sys
 
 from cqtui.ci.errors import ConfigError
-from cqtui.ci.models import ListQuery, QueuePage
+from cqtui.ci.kinds import PIC
+from cqtui.ci.models import ListQuery, Page
 from cqtui.ci.timing import Timeouts
 from cqtui.commands.output import render_csv, render_json, render_table, summary
 from cqtui.safetext import visible
@@ -44,10 +45,10 @@ def _query(args: argparse.Namespace, default_page_size: int) -> ListQuery:
     if page_size > MAX_PAGE_SIZE:
         raise ConfigError(f"--page-size {page_size} is over the maximum of {MAX_PAGE_SIZE}", key="--page-size")
     queue_ids = tuple(part.strip() for part in (args.queue_ids or "").split(",") if part.strip())
-    return ListQuery(page_number=args.page, page_size=page_size, state=args.state, queue_ids=queue_ids)
+    return ListQuery(page_number=args.page, page_size=page_size, state=args.state, ids=queue_ids)
 
 
-def _fetch(profile, query: ListQuery, follow_all: bool, timeout: float | None) -> list[QueuePage]:
+def _fetch(profile, query: ListQuery, follow_all: bool, timeout: float | None) -> list[Page]:
     timeouts = Timeouts.waiting(timeout)
     if follow_all:
         return _fetch_all(profile, query, timeouts)
@@ -55,18 +56,18 @@ def _fetch(profile, query: ListQuery, follow_all: bool, timeout: float | None) -
     from cqtui.ci.oneshot import oneshot_client_for
 
     with oneshot_client_for(profile, keep_raw=False, timeouts=timeouts) as client:
-        return [client.list_queues(query)]
+        return [client.list(PIC, profile.where, query)]
 
 
-def _fetch_all(profile, query: ListQuery, timeouts: Timeouts) -> list[QueuePage]:
+def _fetch_all(profile, query: ListQuery, timeouts: Timeouts) -> list[Page]:
     """Every page, several in flight at once (the async client)."""
     import asyncio
 
     from cqtui.ci.client import client_for
 
-    async def pages() -> list[QueuePage]:
+    async def pages() -> list[Page]:
         async with client_for(profile, keep_raw=False, timeouts=timeouts) as client:
-            return [page async for page in client.iter_pages(query)]
+            return [page async for page in client.iter_pages(PIC, profile.where, query)]
 
     return asyncio.run(pages())
 
@@ -86,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render_table(pages, terminal_columns()))
         sys.stdout.write(summary(pages) + "\n")
     for page in pages:
-        if page.non_exist_pids:
-            unknown = ", ".join(visible(pid) for pid in page.non_exist_pids)
+        if page.missing_ids:
+            unknown = ", ".join(visible(pid) for pid in page.missing_ids)
             print(f"cqtui: unknown queue ids: {unknown}", file=sys.stderr)
         for problem in page.problems:
             print(f"cqtui: warning: {problem}", file=sys.stderr)

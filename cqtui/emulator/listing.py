@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from cqtui.ci.models import Queue, QueuePage
+from cqtui.ci.models import Page, Queue
 from cqtui.emulator.data import generated_queue
 from cqtui.emulator.faults import ENDLESS_TOTAL
 
@@ -60,7 +60,7 @@ class Catalogue:
         self.by_id = {queue.queue_id: queue for queue in self.queues}
         self.by_state = {state: tuple(q for q in self.queues if q.state == state) for state in STATES}
 
-    def select(self, request: ListRequest, *, request_id: str, fault: str | None = None) -> QueuePage:
+    def select(self, request: ListRequest, *, request_id: str, fault: str | None = None) -> Page:
         """The page answering `request`; `fault` is a data fault (endless_total, same_page) or None."""
         missing: tuple[str, ...] = ()
         if request.queue_ids:
@@ -78,11 +78,11 @@ class Catalogue:
             page = tuple(generated_queue(index) for index in range(start, start + request.page_size))
         else:
             page = matching[start : start + request.page_size]
-        return QueuePage(
+        return Page(
             request_id=request_id,
             total_count=total,
             page_number=request.page_number,
             page_size=request.page_size,
-            queues=page,
-            non_exist_pids=missing,
+            items=page,
+            missing_ids=missing,
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Queue, QueuePage
+from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Page, Queue
 
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # CR is escaped as a reference: a parser would otherwise normalise it to LF.
@@ -70,14 +70,14 @@ def queue_xml(queue: Queue) -> str:
     )
 
 
-def queue_page_xml(page: QueuePage) -> bytes:
+def queue_page_xml(page: Page) -> bytes:
     """The body of a successful `GET /picqueue`. None integers are left out."""
     parts: list[str] = ["<Response>", _element("RequestId", page.request_id)]
     parts.append(_integer("TotalCount", page.total_count))
     parts.append(_integer("PageNumber", page.page_number))
     parts.append(_integer("PageSize", page.page_size))
-    parts.extend(queue_xml(queue) for queue in page.queues)
-    parts.extend(_element("NonExistPIDs", pid) for pid in page.non_exist_pids)
+    parts.extend(queue_xml(queue) for queue in page.items)
+    parts.extend(_element("NonExistPIDs", pid) for pid in page.missing_ids)
     parts.append("</Response>")
     return "".join(parts).encode("utf-8")
 

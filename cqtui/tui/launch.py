@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from cqtui.ci.credentials import Credentials
+from cqtui.ci.kinds import PIC
 from cqtui.ci.models import ListQuery
 from cqtui.ci.timing import Timeouts
 from cqtui.profiles.errors import NoProfileError
@@ -86,7 +87,7 @@ def app_for(args: argparse.Namespace) -> CqtuiApp:
 
     profile = resolve_from_args(args)
     waiting = timeouts(args)
-    first_page = FirstPage(profile, ListQuery(page_size=profile.page_size), waiting)
+    first_page = FirstPage(profile, PIC, ListQuery(page_size=profile.page_size), waiting)
     from cqtui.tui.app import CqtuiApp
     from cqtui.tui.profile_source import ConfigProfiles
 

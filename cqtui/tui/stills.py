@@ -34,7 +34,7 @@ def stills_emulator() -> Iterator[Emulator]:
 
 def quick_client(profile: ResolvedProfile) -> CiClient:
     """No waiting between retries: a still of an error should not take seconds."""
-    return CiClient(profile.base_url, profile.credentials, retry=RetryPolicy(attempts=1))
+    return CiClient(profile.credentials, endpoint=profile.endpoint, retry=RetryPolicy(attempts=1))
 
 
 def stills_app(emulator: Emulator) -> CqtuiApp:
