@@ -101,9 +101,10 @@ def app_for(args: argparse.Namespace) -> CqtuiApp:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    """The emulator in this process on a free loopback port; no file is read or written."""
+    """The demo account's emulator in this process on a free loopback port; no file is read or written."""
+    from cqtui.emulator.account import demo_account
     from cqtui.emulator.server import Emulator
     from cqtui.tui.app import CqtuiApp
 
-    with Emulator() as emulator:
+    with Emulator(account=demo_account()) as emulator:
         return CqtuiApp(demo_profile(emulator.base_url), timeouts=timeouts(args)).run() or 0

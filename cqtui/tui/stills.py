@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 
 from cqtui.ci.client import CiClient
 from cqtui.ci.timing import RetryPolicy
+from cqtui.emulator.account import demo_account
 from cqtui.emulator.server import Emulator
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.tui.app import CqtuiApp
@@ -28,7 +29,7 @@ SIZES = ((80, 24), (120, 40))
 
 @contextmanager
 def stills_emulator() -> Iterator[Emulator]:
-    with Emulator(stable_ids=True) as emulator:
+    with Emulator(account=demo_account(), stable_ids=True) as emulator:
         yield emulator
 
 
