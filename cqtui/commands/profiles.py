@@ -55,7 +55,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add = actions.add_parser(
         "add",
         parents=[common],
-        help="add a profile (--region and --bucket required)",
+        help="add a profile (--region required; without --bucket it lists the whole account)",
         description="Add a profile. The secret key is read with --secret-key-stdin (first line of stdin; "
         "the token, with --token-stdin, is the next line), from --secret-key-command, or asked for "
         "(hidden) on a terminal. There is deliberately no option taking a secret as its value. "
@@ -258,9 +258,8 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    for flag, value in (("--region", args.region), ("--bucket", args.bucket)):
-        if not value:
-            raise ConfigError(f"{flag} is required to add a profile", key=flag)
+    if not args.region:
+        raise ConfigError("--region is required to add a profile", key="--region")
     changes = _changes(args)
     if "secret_key" not in changes and "secret_key_command" not in changes:
         changes["secret_key"] = _ask_missing_secret(args.name)
@@ -329,8 +328,9 @@ def run_import(args: argparse.Namespace) -> int:
     _save(args, change)
     print(
         f"imported profile {visible(name)} from {found.tool} ({visible(found.origin)}): "
-        f"region {visible(found.region)}, bucket {visible(found.bucket)}, "
-        f"SecretId {visible(mask(found.credentials.secret_id))}"
+        f"region {visible(found.region)}, "
+        + (f"bucket {visible(found.bucket)}, " if found.bucket else "no bucket (the whole account), ")
+        + f"SecretId {visible(mask(found.credentials.secret_id))}"
         + (", with session token" if found.credentials.token else "")
     )
     return 0
@@ -343,6 +343,8 @@ def run_test(args: argparse.Namespace) -> int:
 
     path = _path(args)
     profile = resolve_profile(path, args.name or args.profile, Overrides(args.region, args.bucket, args.endpoint))
+    for warning in profile.warnings:
+        _say(f"cqtui: {warning}")
     with oneshot_client_for(profile, timeouts=Timeouts.waiting(args.timeout)) as client:
         result = probe(client, profile.where)
     via = f" via {visible(profile.endpoint)}" if profile.endpoint else ""

@@ -6,6 +6,7 @@ import re
 
 from cqtui.ci.credentials import mask
 from cqtui.ci.endpoint import bucket_problem, endpoint_problem, region_problem
+from cqtui.ci.regions import region_mistake
 from cqtui.safetext import visible
 
 STRING_FIELDS = ("secret_id", "secret_key", "secret_key_command", "token", "region", "bucket", "endpoint")
@@ -43,8 +44,8 @@ def field_problem(field: str, value: object) -> str | None:
         return None
     if not isinstance(value, str):
         return f"{field} must be a string, not {type(value).__name__}"
-    if field == "region":
-        return region_problem(value)
+    if field == "region":  # `gz` is well-formed, but plainly meant ap-guangzhou
+        return region_mistake(value) or region_problem(value)
     if field == "bucket":
         return bucket_problem(value)
     if field == "endpoint" and value:

@@ -21,6 +21,7 @@ class ResolvedProfile:
     refresh_seconds: int = 0
     # field name -> where its value came from ("--region", "profile", "TENCENTCLOUD_REGION", ...)
     sources: dict[str, str] = field(default_factory=dict, compare=False)
+    warnings: tuple[str, ...] = ()  # worth saying, not worth stopping for (a region cqtui does not know)
 
     @property
     def where(self) -> Where:

@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from cqtui.ci.credentials import Credentials
+from cqtui.ci.errors import ConfigError
 from cqtui.ci.kinds import PIC
 from cqtui.ci.models import ListQuery
 from cqtui.ci.timing import Timeouts
@@ -19,6 +20,7 @@ from cqtui.profiles.errors import NoProfileError
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.profiles.resolve import resolve_from_args
 from cqtui.profiles.store import load_keymap
+from cqtui.safetext import visible
 
 if TYPE_CHECKING:
     from cqtui.tui.app import CqtuiApp
@@ -86,6 +88,8 @@ def app_for(args: argparse.Namespace) -> CqtuiApp:
     from cqtui.tui.prefetch import FirstPage
 
     profile = resolve_from_args(args)
+    if not profile.bucket:
+        start_without_a_bucket(profile)
     waiting = timeouts(args)
     first_page = FirstPage(profile, PIC, ListQuery(page_size=profile.page_size), waiting)
     from cqtui.tui.app import CqtuiApp
@@ -97,6 +101,17 @@ def app_for(args: argparse.Namespace) -> CqtuiApp:
         keymap=load_keymap(getattr(args, "config", None)),
         timeouts=waiting,
         first_page=first_page,
+    )
+
+
+def start_without_a_bucket(profile: ResolvedProfile) -> None:
+    """Where a profile without a bucket will start: the account's buckets view (issue 13, not built yet).
+
+    Until then a one-line usage error (exit 2), before Textual is loaded.
+    """
+    raise ConfigError(
+        f"profile {visible(profile.name)} has no bucket, and the TUI's buckets view is not built yet: "
+        "pass --bucket BucketName-APPID (see `cqtui buckets`)"
     )
 
 
