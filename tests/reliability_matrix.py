@@ -188,7 +188,7 @@ ROWS: tuple[FaultRow, ...] = (
         "same-page", "the same page forever", "`--fault same_page` (every page is page 1)",
         cli=_error("RepeatedPage", 200, note="`--all` stops at page 2"),
         tui=Expect(note="`n` shows what was sent; no loop"),
-        fault="same_page", cli_args=("--all",), tui_keys=("n",),
+        fault="same_page", cli_args=("--all", "--page-size", "10"), tui_keys=("n",),
     ),
 )
 

@@ -101,25 +101,35 @@ def logged(caplog: pytest.LogCaptureFixture) -> str:
     return "\n".join(f"{record.name} {record.getMessage()} {record.args!r}" for record in caplog.records)
 
 
-def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str]:
+def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     code = main(list(argv))
     out, err = capsys.readouterr()
-    return code, out + err
+    return code, out, err
 
 
 def test_every_command_keeps_the_secrets(config, secured, capsys, monkeypatch, everything_logged, tmp_path):
     outputs: list[tuple[str, str]] = []
 
     def command(*argv: str, stdin: str = "", expect: int = 0) -> str:
-        code, text = run(capsys, monkeypatch, *argv, stdin=stdin)
-        assert code == expect, (argv, text)
-        outputs.append((" ".join(argv), text))
-        return text
+        code, out, err = run(capsys, monkeypatch, *argv, stdin=stdin)
+        assert code == expect, (argv, out + err)
+        outputs.append((" ".join(argv), out + err))
+        return out + err
+
+    def data(*argv: str) -> str:
+        """stdout alone (summaries go to stderr); both are checked for secrets."""
+        code, out, err = run(capsys, monkeypatch, *argv)
+        assert code == 0, (argv, out + err)
+        outputs.append((" ".join(argv), out + err))
+        return out
 
     for output in ("table", "json", "csv"):
         command("queues", "-o", output)
-    assert json.loads(command("queues", "-o", "json", "--all", "--page-size", "100"))["TotalCount"] == 44
+    assert json.loads(data("queues", "-o", "json", "--all", "--page-size", "100"))["TotalCount"] == 44
+    for output in ("table", "json", "csv", "tsv"):
+        command("queues", "--all-buckets", "-o", output)
+        command("buckets", "-o", output)
     assert secured.requests[-1].headers["x-ci-security-token"] == TOKEN  # the token really was in play
 
     for fault in ("signature_mismatch", "expired_token", "html_body", "http500"):

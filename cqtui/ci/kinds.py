@@ -232,7 +232,7 @@ DOC = _family(
 # ---- buckets ----------------------------------------------------------------------
 
 BUCKET_ID = Column("id", "BucketId", lambda b: b.bucket_id, "id")
-BUCKET_REGION = Column("region", "Region", lambda b: b.region, "region", 16)
+BUCKET_REGION = Column("region", "Region", lambda b: b.region, "region", 14)
 BUCKET_CREATED = Column("created", "Created", lambda b: b.create_time, "time", 10, 2)
 BUCKET_SERVICES = Column("services", "Services", lambda b: b.services, "services", 25, 1)
 BUCKET_STATUS = Column("status", "Status", lambda b: b.status, "text", 6, 3)
@@ -332,7 +332,7 @@ SERVICE_LISTS = tuple(KINDS[KINDS[family].service] for family in QUEUE_FAMILIES)
 # The overview's rows (models.Located): which bucket and region, then the family's own columns.
 LOCATION_COLUMNS = (
     Column("bucket", "Bucket", lambda row: row.bucket.bucket_id, "id", 0),
-    Column("region", "Region", lambda row: row.bucket.region, "region", 16),
+    Column("region", "Region", lambda row: row.bucket.region, "region", 14),
 )
 
 
