@@ -239,3 +239,17 @@ def test_secrets_never_in_account_output(account_url, tmp_path):
     for command in (["buckets", "-o", "json"], ["queues", "--all-buckets", "-o", "json"]):
         result = cqtui(account_url, tmp_path, *command)
         assert SECRET_KEY not in result.stdout + result.stderr and SECRET_ID not in result.stdout + result.stderr
+
+
+def test_all_buckets_with_a_region_timing_out_shows_every_other_bucket(tmp_path):
+    process, url = start_emulator("--account", "demo", "--fault", "no_answer@ap-beijing")
+    try:
+        result = cqtui(url, tmp_path, "queues", "--all-buckets", "--timeout", "0.5", columns=160)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "failed: region ap-beijing (picbucket): ReadTimeout" in result.stderr
+    assert "failed: bucket archive-1250000000 (ap-beijing): ReadTimeout" in result.stderr
+    shown = {line.split()[0] for line in result.stdout.splitlines()[1:]}
+    assert shown == {"examplebucket-1250000000", "staging-1250000000"}

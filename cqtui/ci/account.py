@@ -135,7 +135,7 @@ async def discover_buckets(
         return replace(bucket, services=on)
 
     if found is None:  # the per-service lists are the list: each bucket once, in region and family order
-        unique = {}
+        unique: dict[str, Bucket] = {}
         for answer in lists.values():
             if not isinstance(answer, Failure):
                 for bucket in answer:
