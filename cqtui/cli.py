@@ -40,7 +40,12 @@ def global_options(*, region: bool = True) -> argparse.ArgumentParser:
     if region:
         common.add_argument("--region", help="override the profile's region")
     common.add_argument("--bucket", help="override the profile's bucket (BucketName-APPID)")
-    common.add_argument("--endpoint", metavar="URL", help="override the endpoint (https://…; http:// only to loopback)")
+    common.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="where to connect instead of the CI host (https://…; http:// only to loopback); "
+        "the real CI host is still sent and signed",
+    )
     common.add_argument(
         "--timeout", type=_seconds, metavar="SECONDS", help="wait at most this long for the service to answer (default 15)"
     )

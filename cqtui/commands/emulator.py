@@ -125,7 +125,7 @@ def _add_faults(emulator: Emulator, texts: list[str]) -> None:
             spec = parse_fault(text)
         except ValueError as problem:
             raise ConfigError(str(problem), key="--fault") from None
-        scope = emulator.account.names(spec.scope) if spec.scope else ""
+        scope = emulator.account.scope_of(spec.scope) if spec.scope else ""
         if spec.scope and not scope:
             raise ConfigError(f"{spec.scope!r} names no bucket or region of the emulated account", key="--fault")
         emulator.set_fault(

@@ -130,11 +130,11 @@ class Account:
 
         return [bucket for bucket in self.buckets if wanted(bucket)]
 
-    def names(self, scope: str) -> str:
-        """ "bucket" or "region" when `scope` names one of this account's, else ""."""
-        if scope in self._by_id:
+    def scope_of(self, name: str) -> str:
+        """What `name` is in this account (a fault's scope): "bucket", "region", or "" for neither."""
+        if name in self._by_id:
             return "bucket"
-        return "region" if scope in self.regions else ""
+        return "region" if name in self.regions else ""
 
     def target(self, host: str) -> Target:
         host = host.lower().rsplit(":", 1)[0] if not host.startswith("[") else host.lower()
@@ -165,16 +165,20 @@ def single_bucket_account(queues: Iterable[Queue] | None = None) -> Account:
     return Account([bucket], answers_any_bucket=True)
 
 
-def _bucket(bucket_id: str, region: str, index: int, queues: dict[str, list[Queue]], **extra: object) -> EmulatedBucket:
+def _bucket(
+    bucket_id: str,
+    region: str,
+    index: int,
+    queues: dict[str, list[Queue]],
+    *,
+    tags: tuple[tuple[str, str], ...] = (),
+    status: str = "on",
+    alias_bucket_id: str = "",
+) -> EmulatedBucket:
+    """A bucket with the services of the families in `queues` on; created at a stable time by `index`."""
     created, _ = spread_times(index, 12)
-    return EmulatedBucket(
-        bucket_id,
-        region,
-        created,
-        frozenset(queues),
-        {family: Catalogue(family_list) for family, family_list in queues.items()},
-        **extra,  # type: ignore[arg-type]
-    )
+    catalogues = {family: Catalogue(family_list) for family, family_list in queues.items()}
+    return EmulatedBucket(bucket_id, region, created, frozenset(queues), catalogues, tags, status, alias_bucket_id)
 
 
 def _some(bucket_id: str, counts: dict[str, int]) -> dict[str, list[Queue]]:
