@@ -47,7 +47,10 @@ def global_options(*, region: bool = True) -> argparse.ArgumentParser:
         "the real CI host is still sent and signed",
     )
     common.add_argument(
-        "--timeout", type=_seconds, metavar="SECONDS", help="wait at most this long for the service to answer (default 15)"
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="wait at most this long for the service to answer (default 15)",
     )
     return common
 
@@ -85,7 +88,9 @@ def build_parser(only: str | None = ALL) -> argparse.ArgumentParser:
         "Without a command, runs the TUI.",
     )
     parser.add_argument("--version", action="version", version=f"cqtui {__version__}")
-    parser.add_argument("--demo", action="store_true", help="run the TUI against the built-in emulator (no config, no credentials)")
+    parser.add_argument(
+        "--demo", action="store_true", help="run the TUI against the built-in emulator (no config, no credentials)"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         if only is ALL or name == only:

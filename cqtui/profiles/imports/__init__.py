@@ -44,7 +44,9 @@ class Imported:
         """Profile fields; a region missing from the source is an error naming the flag. A bucket is
         optional: a profile without one lists the account's buckets."""
         if not self.region:
-            raise ConfigError(f"{self.tool} ({visible(self.origin)}) has no region; pass --region ap-guangzhou", key="--region")
+            raise ConfigError(
+                f"{self.tool} ({visible(self.origin)}) has no region; pass --region ap-guangzhou", key="--region"
+            )
         values: dict[str, Any] = {
             "secret_id": self.credentials.secret_id,
             "secret_key": self.credentials.secret_key,
