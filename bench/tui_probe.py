@@ -68,7 +68,7 @@ def probe_class(base: type) -> type:
         def _page_shown(self, page) -> bool:
             table = self.screen_stack[0].query_one(QueueTable)
             shown = table.queues
-            same = len(shown) == len(page.queues) and all(a is b for a, b in zip(shown, page.queues, strict=True))
+            same = len(shown) == len(page.items) and all(a is b for a, b in zip(shown, page.items, strict=True))
             return same and rows_ready(table, len(shown))
 
         def first_data(self, at: float) -> None:
@@ -168,6 +168,7 @@ async def flips(url: str, page_size: int, count: int) -> dict:
     import asyncio
 
     from cqtui.ci.client import client_for
+    from cqtui.ci.kinds import PIC
     from cqtui.tui.app import CqtuiApp
 
     profile = _profile(url, page_size)
@@ -187,9 +188,9 @@ async def flips(url: str, page_size: int, count: int) -> dict:
             await pilot.pause()
             # The same request with the client alone, the app idle meanwhile.
             started = time.perf_counter()
-            page = await bare.list_queues(app.listing.loaded_query)
+            page = await bare.list(PIC, profile.where, app.listing.loaded_query)
             bare_s.append(time.perf_counter() - started)
-            if [queue.queue_id for queue in page.queues] != [queue.queue_id for queue in app.listing.page.queues]:
+            if [queue.queue_id for queue in page.items] != [queue.queue_id for queue in app.listing.page.items]:
                 raise AssertionError("the bare client got another page than the one drawn")
             rss_kib.append(_rss_kib())
         last_page = app.listing.loaded_query.page_number

@@ -29,14 +29,23 @@ class Parser(argparse.ArgumentParser):
         super().__init__(formatter_class=_help_formatter, **options)  # type: ignore[arg-type]
 
 
-def _global_options() -> argparse.ArgumentParser:
-    """Options valid before or after a sub-command (`cqtui -p x queues` = `cqtui queues -p x`)."""
+def global_options(*, region: bool = True) -> argparse.ArgumentParser:
+    """Options valid before or after a sub-command (`cqtui -p x queues` = `cqtui queues -p x`).
+
+    `region=False` leaves out --region, for a command whose own --region means something else.
+    """
     common = Parser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument("-p", "--profile", metavar="NAME", help="profile to use (default: the file's default_profile)")
     common.add_argument("--config", metavar="PATH", help="config file (default: $CQTUI_CONFIG or the user config dir)")
-    common.add_argument("--region", help="override the profile's region")
+    if region:
+        common.add_argument("--region", help="override the profile's region")
     common.add_argument("--bucket", help="override the profile's bucket (BucketName-APPID)")
-    common.add_argument("--endpoint", metavar="URL", help="override the endpoint (https://…; http:// only to loopback)")
+    common.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="where to connect instead of the CI host (https://…; http:// only to loopback); "
+        "the real CI host is still sent and signed",
+    )
     common.add_argument(
         "--timeout",
         type=_seconds,
@@ -60,7 +69,7 @@ GLOBAL_DEFAULTS = {"profile": None, "config": None, "region": None, "bucket": No
 
 
 # Sub-commands: cqtui.commands.<name>, each with register(commands, common).
-COMMANDS = ("queues", "profiles", "emulator")
+COMMANDS = ("queues", "buckets", "profiles", "emulator")
 COLLECTING_COMMANDS = ("emulator",)  # runs for hours; the TUI turns the GC on itself (see run())
 ALL = None
 
@@ -71,11 +80,12 @@ def build_parser(only: str | None = ALL) -> argparse.ArgumentParser:
     The others are registered as bare names, so a run that does not use them never
     imports their modules: `cqtui` and `cqtui queues` skip the profile editor (~40 ms).
     """
-    common = _global_options()
+    common = global_options()
     parser = Parser(
         prog="cqtui",
         parents=[common],
-        description="Browse Tencent Cloud Infinite image-processing queues. Without a command, runs the TUI.",
+        description="Browse Tencent Cloud Infinite queues: every family, every bucket of the account. "
+        "Without a command, runs the TUI.",
     )
     parser.add_argument("--version", action="version", version=f"cqtui {__version__}")
     parser.add_argument(

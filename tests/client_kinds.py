@@ -10,10 +10,15 @@ from __future__ import annotations
 import asyncio
 
 from cqtui.ci.client import CiClient
-from cqtui.ci.models import ListQuery, QueuePage
+from cqtui.ci.endpoint import Where
+from cqtui.ci.kinds import Kind
+from cqtui.ci.models import ListQuery, Page
 from cqtui.ci.oneshot import OneShotClient
+from cqtui.emulator.data import DEMO_BUCKET
 
 KINDS = ["async", "oneshot"]
+# The emulator's default bucket, as a profile names it.
+WHERE = Where("ap-guangzhou", DEMO_BUCKET)
 
 
 class BlockingInAThread:
@@ -26,8 +31,8 @@ class BlockingInAThread:
     async def __aexit__(self, *exc_info: object) -> None:
         self._client.close()
 
-    async def list_queues(self, query: ListQuery) -> QueuePage:
-        return await asyncio.to_thread(self._client.list_queues, query)
+    async def list(self, kind: Kind, where: Where, query: ListQuery) -> Page:
+        return await asyncio.to_thread(self._client.list, kind, where, query)
 
     @property
     def last_latency(self) -> float | None:
@@ -39,7 +44,9 @@ class BlockingInAThread:
 
 
 def client_maker(kind: str):
-    """`make(base_url, credentials, **options)` for one kind of client."""
+    """`make(endpoint, credentials, **options)` for one kind of client."""
     if kind == "async":
-        return CiClient
-    return lambda *args, **options: BlockingInAThread(OneShotClient(*args, **options))
+        return lambda endpoint, credentials, **options: CiClient(credentials, endpoint=endpoint, **options)
+    return lambda endpoint, credentials, **options: BlockingInAThread(
+        OneShotClient(credentials, endpoint=endpoint, **options)
+    )

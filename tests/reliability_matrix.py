@@ -305,7 +305,7 @@ ROWS: tuple[FaultRow, ...] = (
         cli=_error("RepeatedPage", 200, note="`--all` stops at page 2"),
         tui=Expect(note="`n` shows what was sent; no loop"),
         fault="same_page",
-        cli_args=("--all",),
+        cli_args=("--all", "--page-size", "10"),
         tui_keys=("n",),
     ),
 )

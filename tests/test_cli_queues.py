@@ -72,13 +72,21 @@ def run_cli(url, tmp_path, *args, secret_key=SECRET_KEY, timeout=60):
     )
 
 
-def test_table_fits_80_columns(emulator_url, tmp_path):
+def test_table_fits_80_columns_and_the_summary_goes_to_stderr(emulator_url, tmp_path):
     result = run_cli(emulator_url, tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("QUEUE ID") and len(lines) == 12  # header, 10 rows, summary
+    assert lines[0].split() == ["QUEUE_ID", "NAME", "STATE", "CALLBACK"] and len(lines) == 11  # header, 10 rows
     assert all(len(line) <= 80 for line in lines)
-    assert "page 1 of" in lines[-1] and "RequestId" in lines[-1]
+    assert "page 1 of" in result.stderr and "RequestId" in result.stderr  # stdout is only data
+
+
+def test_every_cell_is_one_word_for_awk(emulator_url, tmp_path):
+    result = run_cli(emulator_url, tmp_path, "--page-size", "100", "--no-headers")
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert len(rows) == 44 and {len(row) for row in rows} == {4}
+    assert {row[3] for row in rows} <= {"On/Url", "On/TDMQ", "Off", "-"}
+    assert {row[2] for row in rows} == {"Active", "Paused"}
 
 
 def test_json_mirrors_api_names_with_integers(emulator_url, tmp_path):
@@ -104,11 +112,47 @@ def test_json_mirrors_api_names_with_integers(emulator_url, tmp_path):
     assert isinstance(queue["MaxSize"], int)
 
 
-def test_csv_output_and_state_filter(emulator_url, tmp_path):
-    result = run_cli(emulator_url, tmp_path, "--output", "csv", "--state", "Paused", "--page-size", "100")
+def test_csv_output_and_state_filter_in_any_case(emulator_url, tmp_path):
+    result = run_cli(emulator_url, tmp_path, "--output", "csv", "--state", "pAUSED", "--page-size", "100")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows and {row["State"] for row in rows} == {"Paused"}
+    assert list(rows[0])[:3] == ["QueueId", "Name", "State"] and "MqName" in rows[0]
+
+
+def test_tsv_without_headers(emulator_url, tmp_path):
+    result = run_cli(emulator_url, tmp_path, "-o", "tsv", "--no-headers", "--page-size", "3")
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert len(rows) == 3 and {len(row) for row in rows} == {17} and rows[0][0].startswith("p")
+
+
+def test_a_page_past_the_last_exits_1_with_a_message(emulator_url, tmp_path):
+    result = run_cli(emulator_url, tmp_path, "--page", "9")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "page 9 is past the last page" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_all_pages_by_100_whatever_the_profile_page_size(tmp_path):
+    process, url = start_emulator("--queues", "250")
+    try:
+        result = run_cli(url, tmp_path, "--all", "-o", "json")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert (document["PageCount"], len(document["QueueList"]), document["PageSize"]) == (3, 250, 100)
+    assert "loaded page" not in result.stderr  # progress only on a terminal
+
+
+def test_without_a_bucket_a_one_line_usage_error(emulator_url, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "cqtui", "queues", "--endpoint", emulator_url],
+        capture_output=True, text=True, env=cli_env(tmp_path), timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "--bucket" in result.stderr and "cqtui buckets" in result.stderr and "--all-buckets" in result.stderr
 
 
 def test_queue_id_lookup_reports_unknown_ids(emulator_url, tmp_path):
@@ -153,6 +197,12 @@ def test_connection_refused_exit_1(tmp_path, unused_tcp_port):
         (["--page-size", "500"], "--page-size"),
         (["--page", "0"], "--page"),
         (["--state", "Sleeping"], "--state"),
+        (["--family", "pic", "--category", "CateAll"], "takes no --category"),
+        (["--bucket", "b" * 60 + "-1250000000"], "at most 63"),
+        (["--region", "a" * 300], "--region"),
+        (["--region", "gz"], "did you mean ap-guangzhou?"),
+        (["--all-buckets", "--queue-ids", "p1"], "does not apply with --all-buckets"),
+        (["--family", "media", "--queue-ids", ",".join(f"p{n}" for n in range(11))], "at most 10"),
         (["--endpoint", "http://example.com"], "loopback"),
     ],
 )

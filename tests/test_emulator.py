@@ -16,6 +16,7 @@ import pytest
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.models import Queue
 from cqtui.emulator.data import demo_queues, generated_queues
+from cqtui.emulator.listing import Catalogue
 from cqtui.emulator.server import DEMO_SECRET_ID, Emulator
 
 
@@ -234,7 +235,7 @@ def test_a_handler_bug_answers_500_and_the_server_lives_on(emulator: Emulator, s
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(emulator._catalogue, "select", broken)
+    monkeypatch.setattr(Catalogue, "select", broken)
     response = signed_get()
     assert response.status_code == 500 and error_code(response) == "InternalError"
     monkeypatch.undo()

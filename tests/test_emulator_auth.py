@@ -156,7 +156,10 @@ def test_session_token_rules() -> None:
 
 
 def test_denied_secret_id_stands_for_missing_cam_permission() -> None:
-    rejection = check_request(**_signed({}), secrets={SECRET_ID: SECRET_KEY}, now=NOW, denied={SECRET_ID})
+    rejection = check_request(
+        **_signed({}), secrets={SECRET_ID: SECRET_KEY}, now=NOW, denied={SECRET_ID},
+        denied_action="ci:DescribePicProcessQueues",
+    )  # fmt: skip
     assert rejection is not None and rejection.code == "AccessDenied"
     assert "ci:DescribePicProcessQueues" in rejection.message
     assert rejection.status == 403

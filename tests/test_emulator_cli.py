@@ -77,6 +77,9 @@ def test_custom_credentials_are_masked(tmp_path: Path, sign_headers, http_client
         (["--fault", "meltdown"], "unknown fault 'meltdown'"),
         (["--fault", "http500:0"], "TIMES must be a positive integer"),
         (["--data", "/nonexistent/queues.json"], "/nonexistent/queues.json"),
+        (["--account", "demo", "--fault", "access_denied@nowhere-1"], "names no bucket or region"),
+        (["--buckets", "3", "--regions", "99"], "1-7 regions"),
+        (["--buckets", "3", "--queues", "5"], "not allowed with"),
     ],
 )
 def test_bad_options_exit_2_without_traceback(options: list[str], message: str) -> None:
@@ -86,3 +89,25 @@ def test_bad_options_exit_2_without_traceback(options: list[str], message: str) 
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_a_generated_account_with_a_fault_on_one_bucket(sign_headers, emulator_credentials, http_client) -> None:
+    process = _start("--buckets", "6", "--queues-per-bucket", "3", "--regions", "2",
+                     "--fault", "access_denied@bucket0001-1250000000")  # fmt: skip
+    try:
+        base_url = process.stdout.readline().strip()
+
+        def get(host: str, path: str) -> httpx.Response:
+            headers = sign_headers(f"http://{host}", emulator_credentials, path=path)
+            return http_client.get(base_url + path, headers={**headers, "Host": host})
+
+        listing = ET.fromstring(get("ci.ap-guangzhou.myqcloud.com", "/cibuckets").content)
+        assert listing.findtext("TotalCount") == "6"
+        regions = {entry.findtext("Region") for entry in listing.findall("CIBucketList")}
+        assert regions == {"ap-guangzhou", "ap-shanghai"}
+        assert get("bucket0001-1250000000.ci.ap-shanghai.myqcloud.com", "/picqueue").status_code == 403
+        answer = ET.fromstring(get("bucket0002-1250000000.ci.ap-guangzhou.myqcloud.com", "/ai_queue").content)
+        assert answer.findtext("TotalCount") == "3"
+    finally:
+        code, _, err = _stop(process, signal.SIGTERM)
+    assert code == 0 and "serving 6 buckets in 2 regions" in err

@@ -8,7 +8,15 @@ import httpx
 import pytest
 
 from cqtui.emulator.data import demo_queues
-from cqtui.emulator.faults import ERROR_FAULTS, FAULTS, HUGE_BODY_BYTES, FaultPlan, huge_body_pieces, parse_fault
+from cqtui.emulator.faults import (
+    ERROR_FAULTS,
+    FAULTS,
+    HUGE_BODY_BYTES,
+    FaultPlan,
+    FaultSpec,
+    huge_body_pieces,
+    parse_fault,
+)
 from cqtui.emulator.server import Emulator
 
 DEMO_IDS = [queue.queue_id for queue in demo_queues()]
@@ -166,9 +174,11 @@ def test_latency_applies_with_faults(emulator: Emulator, signed_get) -> None:
 
 
 def test_fault_names_and_counts_are_checked() -> None:
-    assert parse_fault("http500") == ("http500", None)
-    assert parse_fault("truncated_body:3") == ("truncated_body", 3)
-    for bad in ("nope", "http500:0", "http500:x", "http500:-1", "latency"):
+    assert parse_fault("http500") == FaultSpec("http500", None)
+    assert parse_fault("truncated_body:3") == FaultSpec("truncated_body", 3)
+    assert parse_fault("access_denied@videos-1250000000") == FaultSpec("access_denied", None, "videos-1250000000")
+    assert parse_fault("no_answer:2@ap-beijing") == FaultSpec("no_answer", 2, "ap-beijing")
+    for bad in ("nope", "http500:0", "http500:x", "http500:-1", "latency", "http500@"):
         with pytest.raises(ValueError):
             parse_fault(bad)
     plan = FaultPlan()
@@ -181,7 +191,7 @@ def test_fault_names_and_counts_are_checked() -> None:
 def test_every_documented_fault_is_served(emulator: Emulator, signed_get) -> None:
     """No fault in the table lacks an answer: a missing one would surface as 500 InternalError."""
     for kind in FAULTS:
-        if kind in ("connection_reset", "reset_mid_body", "slow_body", "truncated_body", "huge_body"):
-            continue  # covered above: they break the connection on purpose
+        if kind in ("connection_reset", "reset_mid_body", "slow_body", "truncated_body", "huge_body", "no_answer"):
+            continue  # covered above and in test_emulator_account.py: they break the connection on purpose
         emulator.set_fault(kind, times=1)
         assert (signed_get().status_code == 500) == (kind == "http500"), kind

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from cqtui.ci.models import NotifyConfig, Queue, QueuePage
+from cqtui.ci.models import NotifyConfig, Page, Queue
 from cqtui.emulator.data import demo_queues, hostile_queues
 from cqtui.emulator.server import Emulator
 from cqtui.emulator.xmlbody import error_xml, queue_page_xml, xml_problem
@@ -33,8 +33,8 @@ def _text(element: ET.Element, path: str) -> str | None:
 
 
 def test_listing_has_the_documented_shape() -> None:
-    page = QueuePage(
-        request_id="NjJm", total_count=3, page_number=2, page_size=10, queues=(FULL, FULL), non_exist_pids=("A", "B")
+    page = Page(
+        request_id="NjJm", total_count=3, page_number=2, page_size=10, items=(FULL, FULL), missing_ids=("A", "B")
     )
     root = ET.fromstring(queue_page_xml(page))
     assert root.tag == "Response"
@@ -61,7 +61,7 @@ def test_listing_has_the_documented_shape() -> None:
 
 def test_missing_values_leave_elements_out() -> None:
     bare = Queue(queue_id="p1", name="")
-    root = ET.fromstring(queue_page_xml(QueuePage(request_id="r", queues=(bare,))))
+    root = ET.fromstring(queue_page_xml(Page(request_id="r", items=(bare,))))
     assert _text(root, "TotalCount") is None
     queue = root.find("QueueList")
     assert [child.tag for child in queue] == ["QueueId", "Name", "State"]
@@ -71,7 +71,7 @@ def test_missing_values_leave_elements_out() -> None:
 def test_tdmq_callback_fields() -> None:
     config = NotifyConfig(type="TDMQ", state="On", mq_mode="Topic", mq_region="sh", mq_name="t")
     tdmq = Queue(queue_id="p2", notify_config=config)
-    queue = ET.fromstring(queue_page_xml(QueuePage(queues=(tdmq,)))).find("QueueList")
+    queue = ET.fromstring(queue_page_xml(Page(items=(tdmq,)))).find("QueueList")
     fields = [_text(queue, f"NotifyConfig/{tag}") for tag in ("MqMode", "MqRegion", "MqName")]
     assert fields == ["Topic", "sh", "t"]
     assert _text(queue, "NotifyConfig/Url") is None
@@ -79,13 +79,13 @@ def test_tdmq_callback_fields() -> None:
 
 def test_hostile_text_survives_a_round_trip_exactly() -> None:
     hostile = hostile_queues()
-    root = ET.fromstring(queue_page_xml(QueuePage(request_id="r", queues=tuple(hostile))))
+    root = ET.fromstring(queue_page_xml(Page(request_id="r", items=tuple(hostile))))
     names = [_text(element, "Name") for element in root.findall("QueueList")]
     assert names == [queue.name for queue in hostile]
     urls = [_text(element, "NotifyConfig/Url") for element in root.findall("QueueList")]
     assert urls == [q.notify_config.url if q.notify_config and q.notify_config.url else None for q in hostile]
     # C1 controls and bidi overrides are legal XML: they reach the client untouched.
-    body = queue_page_xml(QueuePage(queues=tuple(hostile))).decode("utf-8")
+    body = queue_page_xml(Page(items=tuple(hostile))).decode("utf-8")
     assert "\u009b" in body and "\u0085" in body and "\u202e" in body
     assert "[@click=app.quit]x[/]" in body
     assert "&#13;" in body  # CR kept as a reference, or a parser would turn it into LF
@@ -93,7 +93,7 @@ def test_hostile_text_survives_a_round_trip_exactly() -> None:
 
 def test_markup_characters_are_escaped() -> None:
     queue = Queue(queue_id="p3", name="<Name>&amp;</Name>")
-    body = queue_page_xml(QueuePage(queues=(queue,)))
+    body = queue_page_xml(Page(items=(queue,)))
     assert b"&lt;Name&gt;&amp;amp;&lt;/Name&gt;" in body
     assert _text(ET.fromstring(body), "QueueList/Name") == "<Name>&amp;</Name>"
 
@@ -102,13 +102,13 @@ def test_markup_characters_are_escaped() -> None:
 def test_text_xml_cannot_carry_is_refused(bad: str) -> None:
     assert xml_problem(bad)
     with pytest.raises(ValueError):
-        queue_page_xml(QueuePage(queues=(Queue(queue_id="p4", name=bad),)))
+        queue_page_xml(Page(items=(Queue(queue_id="p4", name=bad),)))
     with pytest.raises(ValueError, match="XML"):
         Emulator(queues=[Queue(queue_id="p4", name=bad)])
 
 
 def test_demo_data_is_all_xml_legal() -> None:
-    assert ET.fromstring(queue_page_xml(QueuePage(queues=tuple(demo_queues() + hostile_queues()))))
+    assert ET.fromstring(queue_page_xml(Page(items=tuple(demo_queues() + hostile_queues()))))
 
 
 def test_error_body() -> None:

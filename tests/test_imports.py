@@ -87,20 +87,20 @@ def test_tccli_profile_from_env_and_from_a_credential_file(home: Path, capsys, m
     assert profiles(home)["w2"]["region"] == "ap-beijing"  # --region overrides the source
 
 
-def test_tccli_missing_bucket_and_cvm_role(home: Path, capsys, monkeypatch) -> None:
-    code, _, err = cqtui(capsys, monkeypatch, "profiles", "import", "tccli")
-    assert code == 2 and "has no bucket; pass --bucket" in err
+def test_tccli_without_a_bucket_and_cvm_role(home: Path, capsys, monkeypatch) -> None:
+    """A profile without a bucket is one that lists the whole account (issue 13)."""
+    code, out, err = cqtui(capsys, monkeypatch, "profiles", "import", "tccli")
+    assert code == 0, err
+    assert profiles(home)["tccli"] == {
+        "secret_id": "AKIDTCCLIDEFAULT000000000000000001",
+        "secret_key": "TccliDefaultSecretKey000000000001",
+        "region": "ap-shanghai",
+    }
+    assert "no bucket (the whole account)" in out
     code, _, err = cqtui(
-        capsys,
-        monkeypatch,
-        "profiles",
-        "import",
-        "tccli",
-        "--from",
-        str(DATA / "tccli" / "role.credential"),
-        "--bucket",
-        "b-1",
-    )
+        capsys, monkeypatch, "profiles", "import", "tccli", "--from", str(DATA / "tccli" / "role.credential"),
+        "--bucket", "b-1", "--name", "role",
+    )  # fmt: skip
     assert code == 2 and "CVM role" in err
     code, _, err = cqtui(capsys, monkeypatch, "profiles", "import", "tccli", "--from", str(home / "nowhere"))
     assert code == 2 and "not found" in err
@@ -174,6 +174,9 @@ def test_env_import(home: Path, capsys, monkeypatch) -> None:
         "bucket": "b-1250000000",
     }
     assert "EnvImport" not in out + err
+    code, out, err = cqtui(capsys, monkeypatch, "profiles", "import", "env", "--name", "account")
+    assert code == 0, err
+    assert "bucket" not in profiles(home)["account"] and profiles(home)["account"]["region"] == "ap-hongkong"
 
 
 def test_coscli_encrypted_sample_without_cryptography_says_how_to_fix(home: Path) -> None:

@@ -1,4 +1,5 @@
-"""Architecture rule: the protocol, profile and emulator layers never import Textual."""
+"""Architecture rule: the protocol, profile and emulator layers never import Textual; every module of
+theirs is imported (the kinds table, the account engine and the emulated account included)."""
 
 import subprocess
 import sys
@@ -26,13 +27,9 @@ def test_tui_never_builds_requests_or_parses_xml():
     import cqtui.tui
 
     forbidden = (
-        "import httpx",
-        "from httpx",
-        "xml.etree",
-        "defusedxml",
-        "from cqtui.ci.parsing",
-        "from cqtui.ci.signing",
-    )
+        "import httpx", "from httpx", "xml.etree", "defusedxml", "from cqtui.ci.parsing", "from cqtui.ci.signing",
+        "from cqtui.ci.protocol",  # requests are built there: screens only hand a kind, a Where and a query over
+    )  # fmt: skip
     for path in Path(cqtui.tui.__file__).parent.rglob("*.py"):
         source = path.read_text()
         for word in forbidden:

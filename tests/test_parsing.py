@@ -5,20 +5,21 @@ from pathlib import Path
 import pytest
 
 from cqtui.ci.errors import ResponseFormatError, ServiceError
-from cqtui.ci.parsing import parse_error, parse_queue_page
+from cqtui.ci.kinds import PIC
+from cqtui.ci.parsing import parse_error, parse_page
 
 DATA = Path(__file__).parent / "data"
 
 
 def test_seed_full_page():
-    page = parse_queue_page((DATA / "seed_full_page.xml").read_bytes())
+    page = parse_page(PIC, (DATA / "seed_full_page.xml").read_bytes())
     assert (page.request_id, page.total_count, page.page_number, page.page_size) == (
         "NjJmNDczY2RfOTBmYTUwNjRfNTA4ZV85",
         1,
         1,
         10,
     )
-    [queue] = page.queues
+    [queue] = page.items
     assert queue.queue_id == "p4a17eeea29334bf499b7e20e2fbfd99d"
     assert (queue.name, queue.state, queue.max_size, queue.max_concurrent) == ("My-Queue-pic", "Active", 10000, 10)
     assert (queue.create_time, queue.update_time) == ("2022-08-09T16:23:11+0800", "2022-08-09T16:23:11+0800")
@@ -31,15 +32,15 @@ def test_seed_full_page():
         "On",
         "JSON",
     )
-    assert page.non_exist_pids == () and page.problems == ()
+    assert page.missing_ids == () and page.problems == ()
     assert queue.raw_xml.startswith("<QueueList>") and "<Name>My-Queue-pic</Name>" in queue.raw_xml
 
 
 def test_seed_lookup_reports_unknown_ids_and_tolerates_missing_counts():
-    page = parse_queue_page((DATA / "seed_lookup_with_unknown_ids.xml").read_bytes())
-    assert page.non_exist_pids == ("A", "B")
+    page = parse_page(PIC, (DATA / "seed_lookup_with_unknown_ids.xml").read_bytes())
+    assert page.missing_ids == ("A", "B")
     assert page.total_count is None and page.page_number is None
-    assert page.queues[0].bucket_id == ""
+    assert page.items[0].bucket_id == ""
 
 
 def test_many_queues_and_tdmq_fields_and_unknown_elements():
@@ -49,22 +50,22 @@ def test_many_queues_and_tdmq_fields_and_unknown_elements():
       <NewField>ignored</NewField></QueueList>
     <QueueList><QueueId>p2</QueueId><NotifyConfig/></QueueList>
     <QueueList><QueueId>p3</QueueId></QueueList></Response>"""
-    page = parse_queue_page(body)
-    assert [queue.queue_id for queue in page.queues] == ["p1", "p2", "p3"]
-    tdmq = page.queues[0].notify_config
+    page = parse_page(PIC, body)
+    assert [queue.queue_id for queue in page.items] == ["p1", "p2", "p3"]
+    tdmq = page.items[0].notify_config
     assert (tdmq.type, tdmq.mq_mode, tdmq.mq_region, tdmq.mq_name) == ("TDMQ", "Topic", "sh", "topic-a")
-    assert page.queues[1].notify_config is not None and page.queues[1].notify_config.url == ""
-    assert page.queues[2].notify_config is None
-    assert page.queues[2].max_size is None and page.queues[2].name == ""
+    assert page.items[1].notify_config is not None and page.items[1].notify_config.url == ""
+    assert page.items[2].notify_config is None
+    assert page.items[2].max_size is None and page.items[2].name == ""
 
 
 def test_empty_elements_and_empty_list():
-    page = parse_queue_page(b"<Response><RequestId/><TotalCount></TotalCount></Response>")
-    assert page.queues == () and page.total_count is None and page.request_id == ""
+    page = parse_page(PIC, b"<Response><RequestId/><TotalCount></TotalCount></Response>")
+    assert page.items == () and page.total_count is None and page.request_id == ""
 
 
 def test_request_id_falls_back_to_header_value():
-    assert parse_queue_page(b"<Response/>", request_id="hdr").request_id == "hdr"
+    assert parse_page(PIC, b"<Response/>", request_id="hdr").request_id == "hdr"
 
 
 def test_bad_integers_are_reported_not_fatal():
@@ -72,21 +73,21 @@ def test_bad_integers_are_reported_not_fatal():
         b"<Response><TotalCount>lots</TotalCount><QueueList><QueueId>p9</QueueId><MaxSize>1e3</MaxSize>"
         b"<MaxConcurrent> 7 </MaxConcurrent></QueueList></Response>"
     )
-    page = parse_queue_page(body)
+    page = parse_page(PIC, body)
     assert page.total_count is None
-    assert page.queues[0].max_size is None and page.queues[0].max_concurrent == 7
+    assert page.items[0].max_size is None and page.items[0].max_concurrent == 7
     assert any("TotalCount" in problem and "'lots'" in problem for problem in page.problems)
     assert any("p9" in problem and "MaxSize" in problem for problem in page.problems)
 
 
 def test_control_characters_in_bad_integer_are_made_visible_in_the_problem():
-    page = parse_queue_page("<Response><TotalCount>\u009b31m</TotalCount></Response>".encode())
+    page = parse_page(PIC, "<Response><TotalCount>\u009b31m</TotalCount></Response>".encode())
     assert "\u009b" not in page.problems[0] and "\\x9b" in page.problems[0]
 
 
 def test_keep_raw_false_skips_raw_xml():
-    page = parse_queue_page((DATA / "seed_full_page.xml").read_bytes(), keep_raw=False)
-    assert page.raw_xml == "" and page.queues[0].raw_xml == ""
+    page = parse_page(PIC, (DATA / "seed_full_page.xml").read_bytes(), keep_raw=False)
+    assert page.raw_xml == "" and page.items[0].raw_xml == ""
 
 
 @pytest.mark.parametrize(
@@ -109,14 +110,14 @@ def test_keep_raw_false_skips_raw_xml():
 )
 def test_bodies_that_are_not_a_queue_page(body, code):
     with pytest.raises(ResponseFormatError) as raised:
-        parse_queue_page(body, http_status=200, request_id="rid")
+        parse_page(PIC, body, http_status=200, request_id="rid")
     assert raised.value.code == code
     assert raised.value.request_id == "rid" and raised.value.http_status == 200
 
 
 def test_error_document_on_200_becomes_service_error():
     with pytest.raises(ServiceError) as raised:
-        parse_queue_page(b"<Error><Code>InternalError</Code><Message>m</Message><RequestId>r1</RequestId></Error>")
+        parse_page(PIC, b"<Error><Code>InternalError</Code><Message>m</Message><RequestId>r1</RequestId></Error>")
     assert (raised.value.code, raised.value.request_id) == ("InternalError", "r1")
 
 

@@ -421,3 +421,24 @@ def test_profiles_test_against_the_emulator(config: Path, capsys, monkeypatch, e
     code, out, err = cqtui(capsys, monkeypatch, "profiles", "test", "emu")
     assert code == 1 and out == ""
     assert "SignatureDoesNotMatch" in err and "WrongSecretKey" not in err
+
+
+def test_a_profile_without_a_bucket_is_added_and_tested_against_the_account(
+    config: Path, capsys, monkeypatch, emulator_credentials
+) -> None:
+    from cqtui.emulator.account import demo_account
+    from cqtui.emulator.server import Emulator
+
+    with Emulator(account=demo_account()) as emulator:
+        code, _, err = cqtui(
+            capsys, monkeypatch, "profiles", "add", "acct", "--region", "ap-guangzhou", "--endpoint",
+            emulator.base_url, "--secret-id", emulator_credentials.secret_id, "--secret-key-stdin",
+            stdin=emulator_credentials.secret_key + "\n",
+        )  # fmt: skip
+        assert code == 0, err
+        assert "bucket" not in stored(config)["profiles"]["acct"]
+        code, out, err = cqtui(capsys, monkeypatch, "profiles", "test", "acct")
+        assert code == 0, err
+        assert out.startswith("ok: profile acct -> ci.ap-guangzhou.myqcloud.com via http://127.0.0.1:")
+        assert "5 CI buckets" in out
+        assert (emulator.requests[-1].path, emulator.requests[-1].params["pageSize"]) == ("/cibuckets", "1")

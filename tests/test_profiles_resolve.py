@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
+from cqtui.ci.endpoint import HostKind
 from cqtui.ci.errors import ConfigError
 from cqtui.profiles.errors import NoProfileError
 from cqtui.profiles.resolve import Overrides, resolve_from_args, resolve_profile
@@ -76,7 +77,8 @@ def test_default_profile_with_its_own_values(config: Path) -> None:
     )
     assert profile.credentials.secret_id == ID and profile.credentials.secret_key == KEY
     assert profile.credentials.token == ""  # the env token belongs to the env SecretId, not this one
-    assert profile.base_url == "https://examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com"
+    assert profile.endpoint == ""  # requests go to the bucket's own CI host
+    assert profile.where.host_for(HostKind.BUCKET) == "examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com"
     assert profile.sources["name"] == "default_profile"
     assert profile.sources["region"] == "profile" and profile.sources["page_size"] == "profile"
     assert profile.sources["refresh_seconds"] == "default"
@@ -139,10 +141,43 @@ def test_environment_only_needs_no_file(config: Path) -> None:
     assert profile.name == "environment" and profile.region == "ap-chengdu"
     assert profile.sources["bucket"] == "--bucket" and profile.sources["secret_id"] == "TENCENTCLOUD_SECRET_ID"
     assert profile.credentials.token == ENV["TENCENTCLOUD_TOKEN"]
-    with pytest.raises(NoProfileError, match="bucket"):
-        resolve_profile(config, env=ENV)
+    account = resolve_profile(config, env=ENV)  # no bucket: the whole account
+    assert account.bucket == "" and account.where.bucket == "" and "bucket" not in account.sources
     with pytest.raises(NoProfileError):
         resolve_profile(config, env={})
+
+
+def test_a_profile_without_a_bucket(config: Path) -> None:
+    write(config, f'[profiles.acct]\nsecret_id = "{ID}"\nsecret_key = "{KEY}"\nregion = "ap-beijing"\n')
+    profile = resolve_profile(config, env={})
+    assert (profile.name, profile.region, profile.bucket) == ("acct", "ap-beijing", "")
+    assert profile.where.host_for(HostKind.REGION) == "ci.ap-beijing.myqcloud.com"
+    with pytest.raises(ConfigError, match="no bucket"):
+        profile.where.host_for(HostKind.BUCKET)
+    with_bucket = resolve_profile(config, overrides=Overrides(bucket="examplebucket-1250000000"), env={})
+    assert with_bucket.bucket == "examplebucket-1250000000"
+
+
+@pytest.mark.parametrize("region, meant", [("gz", "ap-guangzhou"), ("guangzhou", "ap-guangzhou"),
+                                           ("ap-shangai", "ap-shanghai"), ("bj", "ap-beijing")])  # fmt: skip
+def test_a_region_written_another_way_says_which_was_meant(config: Path, region: str, meant: str) -> None:
+    write(config, f'[profiles.p]\nsecret_id = "{ID}"\nsecret_key = "{KEY}"\nregion = "{region}"\n')
+    with pytest.raises(ConfigError) as failure:
+        resolve_profile(config, env={})
+    assert f"did you mean {meant}?" in failure.value.reason and failure.value.key == "profiles.p.region"
+    write(config, f'[profiles.p]\nsecret_id = "{ID}"\nsecret_key = "{KEY}"\nregion = "ap-tokyo"\n')
+    with pytest.raises(ConfigError) as failure:
+        resolve_profile(config, overrides=Overrides(region=region), env={})
+    assert f"did you mean {meant}?" in str(failure.value) and failure.value.key == "--region"
+
+
+def test_an_unknown_well_formed_region_is_a_warning(config: Path) -> None:
+    write(config, f'[profiles.p]\nsecret_id = "{ID}"\nsecret_key = "{KEY}"\nregion = "ap-taipei"\n')
+    profile = resolve_profile(config, env={})
+    assert profile.region == "ap-taipei"
+    assert profile.warnings == ("warning: region 'ap-taipei' is not one cqtui knows (ap-guangzhou, ap-shanghai, "
+                                "ap-nanjing, …); using it anyway (profile)",)  # fmt: skip
+    assert resolve_profile(config, overrides=Overrides(region="ap-tokyo"), env={}).warnings == ()
 
 
 def test_named_profile_without_a_file_is_an_error(config: Path) -> None:

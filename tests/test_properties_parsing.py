@@ -1,6 +1,6 @@
 """Property tests: whatever bytes or XML arrive, the parser answers with a page or a CqtuiError.
 
-`parse_queue_page` returns a QueuePage or raises a ServiceError; `parse_error`
+`parse_page` returns a Page or raises a ServiceError; `parse_error`
 always returns a ServiceError. Nothing else may escape: not RecursionError,
 LookupError, UnicodeError or an ExpatError, which would surface as a
 traceback in the CLI and as an "unexpected error" in the TUI.
@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cqtui.ci.errors import CqtuiError, ResponseFormatError, ServiceError
-from cqtui.ci.parsing import parse_error, parse_queue_page
+from cqtui.ci.kinds import PIC
+from cqtui.ci.parsing import parse_error, parse_page
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -42,12 +43,12 @@ def bodies() -> st.SearchStrategy[bytes]:
 
 def _page_or_service_error(body: bytes, status: int = 200) -> None:
     try:
-        page = parse_queue_page(body, http_status=status, request_id="rid")
+        page = parse_page(PIC, body, http_status=status, request_id="rid")
     except CqtuiError as error:
         assert isinstance(error, ServiceError)
         assert error.code and str(error)
     else:
-        assert isinstance(page.queues, tuple)
+        assert isinstance(page.items, tuple)
 
 
 HOSTILE_BODIES = [
@@ -163,9 +164,9 @@ def test_queue_text_comes_back_exactly_as_sent(queues):
         element = ET.SubElement(root, "QueueList")
         for tag, text in fields.items():
             ET.SubElement(element, tag).text = text
-    page = parse_queue_page(ET.tostring(root, encoding="utf-8"))
+    page = parse_page(PIC, ET.tostring(root, encoding="utf-8"))
     assert page.total_count == len(queues) and page.problems == ()
-    for queue, fields in zip(page.queues, queues, strict=True):
+    for queue, fields in zip(page.items, queues, strict=True):
         got = (queue.queue_id, queue.name, queue.state, queue.category, queue.bucket_id, queue.update_time)
         sent = tuple(fields[tag] for tag in ("QueueId", "Name", "State", "Category", "BucketId", "UpdateTime"))
         assert got == sent
@@ -179,14 +180,14 @@ def test_integers_are_ascii_digits_only_else_a_problem(text):
         f"<Response><TotalCount>{text}</TotalCount>"
         f"<QueueList><QueueId>q</QueueId><MaxSize>{text}</MaxSize></QueueList></Response>"
     )
-    page = parse_queue_page(body.encode("utf-8"))
-    assert page.total_count is None and page.queues[0].max_size is None
+    page = parse_page(PIC, body.encode("utf-8"))
+    assert page.total_count is None and page.items[0].max_size is None
     assert len(page.problems) == 2
 
 
 @pytest.mark.parametrize("text, value", [("12", 12), (" 7 ", 7), ("-1", -1), ("+3", 3), ("0", 0), ("0" * 30 + "5", 5)])
 def test_plain_integers_still_parse(text, value):
-    page = parse_queue_page(f"<Response><TotalCount>{text}</TotalCount></Response>".encode())
+    page = parse_page(PIC, f"<Response><TotalCount>{text}</TotalCount></Response>".encode())
     assert page.total_count == value and page.problems == ()
 
 
@@ -201,7 +202,7 @@ def test_plain_integers_still_parse(text, value):
 def test_an_html_page_on_200_is_named_as_html_not_as_unsafe_xml(body):
     """A captive portal's `<!DOCTYPE html>` is not an attack: say it is an HTML page and quote its title."""
     with pytest.raises(ResponseFormatError) as raised:
-        parse_queue_page(body, request_id="rid")
+        parse_page(PIC, body, request_id="rid")
     assert raised.value.code == "UnexpectedXML"
     assert "HTML page" in raised.value.message and raised.value.excerpt
     if b"<title>" in body:
@@ -211,7 +212,7 @@ def test_an_html_page_on_200_is_named_as_html_not_as_unsafe_xml(body):
 def test_a_real_dtd_is_still_refused():
     body = b'<!DOCTYPE Response [<!ENTITY a "b">]><Response>&a;</Response>'
     with pytest.raises(ResponseFormatError) as raised:
-        parse_queue_page(body)
+        parse_page(PIC, body)
     assert raised.value.code == "UnsafeXML"
 
 
@@ -222,8 +223,8 @@ def test_integers_beyond_64_bits_are_a_problem_not_a_number(text):
         f"<Response><TotalCount>{text}</TotalCount>"
         f"<QueueList><QueueId>q</QueueId><MaxSize>{text}</MaxSize></QueueList></Response>"
     )
-    page = parse_queue_page(body.encode())
-    assert page.total_count is None and page.queues[0].max_size is None
+    page = parse_page(PIC, body.encode())
+    assert page.total_count is None and page.items[0].max_size is None
     assert len(page.problems) == 2 and all(
         "out of range" in problem or "not an integer" in problem for problem in page.problems
     )
@@ -231,4 +232,4 @@ def test_integers_beyond_64_bits_are_a_problem_not_a_number(text):
 
 @pytest.mark.parametrize("value", [2**63 - 1, -(2**63), 0])
 def test_64_bit_integers_parse(value):
-    assert parse_queue_page(f"<Response><TotalCount>{value}</TotalCount></Response>".encode()).total_count == value
+    assert parse_page(PIC, f"<Response><TotalCount>{value}</TotalCount></Response>".encode()).total_count == value

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from textual.widgets import OptionList, Static
 
 from cqtui.ci.credentials import Credentials
-from cqtui.ci.models import NotifyConfig, Queue, QueuePage
+from cqtui.ci.models import NotifyConfig, Page, Queue
 from cqtui.emulator.data import DEMO_BUCKET
 from cqtui.emulator.xmlbody import error_xml, queue_page_xml
 from cqtui.profiles.model import ResolvedProfile
@@ -82,7 +82,7 @@ class ChangingProfiles:
 
 @pytest.fixture(scope="module")
 def world():
-    with ScriptedServer(Answer(200, queue_page_xml(QueuePage(request_id="start", total_count=0)))) as server:
+    with ScriptedServer(Answer(200, queue_page_xml(Page(request_id="start", total_count=0)))) as server:
         profiles = ChangingProfiles(server.base_url)
         app = CqtuiApp(profiles.resolve("start"), profiles=profiles, client_factory=fast_client)
         rung: list[str] = []
@@ -173,8 +173,8 @@ async def to_list(pilot) -> None:
 def test_every_queue_field_is_drawn_literally_on_every_screen(world, queues, pick, request_id, unknown_id):
     session, server, _, rung = world
     queue = queues[pick % len(queues)]
-    page = QueuePage(request_id=request_id, total_count=len(queues), page_number=1, page_size=10,
-                     queues=tuple(queues), non_exist_pids=(unknown_id,))  # fmt: skip
+    page = Page(request_id=request_id, total_count=len(queues), page_number=1, page_size=10,
+                items=tuple(queues), missing_ids=(unknown_id,))  # fmt: skip
     server.answer = Answer(200, queue_page_xml(page))
 
     async def job(pilot) -> None:
@@ -182,7 +182,7 @@ def test_every_queue_field_is_drawn_literally_on_every_screen(world, queues, pic
         await to_list(pilot)
         await press(pilot, "r")
         assert app.listing.error is None, app.listing.error
-        parsed = app.listing.page.queues
+        parsed = app.listing.page.items
         assert [replace(each, raw_xml="") for each in parsed] == queues  # the parser kept every character
 
         # List: cells hold the whole visible() text; the terminal shows its start, never a control.
@@ -276,7 +276,7 @@ def test_every_error_field_is_drawn_literally(world, status, code, message, requ
 @given(names=st.lists(TEXT.filter(bool), min_size=1, max_size=3, unique=True), region=TEXT, bucket=TEXT)
 def test_profile_names_are_drawn_literally_in_the_picker_and_the_context_bar(world, names, region, bucket):
     session, server, profiles, rung = world
-    server.answer = Answer(200, queue_page_xml(QueuePage(request_id="p", total_count=0)))
+    server.answer = Answer(200, queue_page_xml(Page(request_id="p", total_count=0)))
 
     async def job(pilot) -> None:
         app = pilot.app

@@ -38,8 +38,8 @@ TIMEOUTS = Timeouts(connect=2, read=1.0, total=1.5)
 def matrix_client(profile) -> CiClient:
     """The CLI's retry count with millisecond backoff."""
     return CiClient(
-        profile.base_url,
         profile.credentials,
+        endpoint=profile.endpoint,
         retry=RetryPolicy(attempts=ATTEMPTS, base_delay=0.005, max_delay=0.01),
         timeouts=TIMEOUTS,
     )

@@ -4,7 +4,7 @@ queue ids a server repeats on one page."""
 from __future__ import annotations
 
 from cqtui.ci.credentials import Credentials
-from cqtui.ci.models import ListQuery, QueuePage
+from cqtui.ci.models import ListQuery, Page
 from cqtui.cli import parse_args
 from cqtui.emulator.data import DEMO_BUCKET
 from cqtui.emulator.server import DEMO_SECRET_ID, DEMO_SECRET_KEY
@@ -36,7 +36,7 @@ async def test_a_400_digit_total_count_does_not_kill_the_app():
 
 
 def test_page_count_is_exact_for_any_64_bit_total():
-    page = QueuePage(request_id="r", total_count=INT64_MAX, page_number=1, page_size=10)
+    page = Page(request_id="r", total_count=INT64_MAX, page_number=1, page_size=10)
     query = ListQuery(page_size=10)
     listing = Listing(wanted=query, page=page, loaded_query=query)
     assert listing.total_pages == (INT64_MAX + 9) // 10

@@ -22,9 +22,11 @@ from pathlib import Path
 
 import pytest
 
+from client_kinds import WHERE
 from cqtui.ci.client import CiClient
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import CqtuiError
+from cqtui.ci.kinds import PIC
 from cqtui.ci.models import ListQuery
 from cqtui.ci.timing import RetryPolicy
 from cqtui.cli import main
@@ -104,25 +106,35 @@ def logged(caplog: pytest.LogCaptureFixture) -> str:
     return "\n".join(f"{record.name} {record.getMessage()} {record.args!r}" for record in caplog.records)
 
 
-def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str]:
+def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     code = main(list(argv))
     out, err = capsys.readouterr()
-    return code, out + err
+    return code, out, err
 
 
 def test_every_command_keeps_the_secrets(config, secured, capsys, monkeypatch, everything_logged, tmp_path):
     outputs: list[tuple[str, str]] = []
 
     def command(*argv: str, stdin: str = "", expect: int = 0) -> str:
-        code, text = run(capsys, monkeypatch, *argv, stdin=stdin)
-        assert code == expect, (argv, text)
-        outputs.append((" ".join(argv), text))
-        return text
+        code, out, err = run(capsys, monkeypatch, *argv, stdin=stdin)
+        assert code == expect, (argv, out + err)
+        outputs.append((" ".join(argv), out + err))
+        return out + err
+
+    def data(*argv: str) -> str:
+        """stdout alone (summaries go to stderr); both are checked for secrets."""
+        code, out, err = run(capsys, monkeypatch, *argv)
+        assert code == 0, (argv, out + err)
+        outputs.append((" ".join(argv), out + err))
+        return out
 
     for output in ("table", "json", "csv"):
         command("queues", "-o", output)
-    assert json.loads(command("queues", "-o", "json", "--all", "--page-size", "100"))["TotalCount"] == 44
+    assert json.loads(data("queues", "-o", "json", "--all", "--page-size", "100"))["TotalCount"] == 44
+    for output in ("table", "json", "csv", "tsv"):
+        command("queues", "--all-buckets", "-o", output)
+        command("buckets", "-o", output)
     assert secured.requests[-1].headers["x-ci-security-token"] == TOKEN  # the token really was in play
 
     for fault in ("signature_mismatch", "expired_token", "html_body", "http500"):
@@ -175,8 +187,8 @@ def test_every_command_keeps_the_secrets(config, secured, capsys, monkeypatch, e
 
 def test_http_logging_never_shows_the_authorization_or_token_headers(secured, everything_logged):
     async def fetch() -> None:
-        async with CiClient(secured.base_url, Credentials(SECRET_ID, SECRET_KEY, TOKEN)) as client:
-            await client.list_queues(ListQuery())
+        async with CiClient(Credentials(SECRET_ID, SECRET_KEY, TOKEN), endpoint=secured.base_url) as client:
+            await client.list(PIC, WHERE, ListQuery())
 
     asyncio.run(fetch())
     text = logged(everything_logged)
@@ -194,9 +206,9 @@ def test_no_error_or_profile_object_shows_a_secret(config, secured, tmp_path):
         for kind in faults.get("faults", [None]):
             if kind:
                 secured.set_fault(kind)
-            async with CiClient(base_url, credentials, retry=RetryPolicy(attempts=1)) as client:
+            async with CiClient(credentials, endpoint=base_url, retry=RetryPolicy(attempts=1)) as client:
                 try:
-                    await client.list_queues(ListQuery())
+                    await client.list(PIC, WHERE, ListQuery())
                 except CqtuiError as problem:
                     problems.append(problem)
             secured.clear_faults()

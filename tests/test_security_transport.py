@@ -10,10 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from client_kinds import WHERE
 from cqtui.ci.client import CiClient
 from cqtui.ci.endpoint import endpoint_problem, is_loopback_host
 from cqtui.ci.errors import ConfigError, ServiceError, TransportError
 from cqtui.ci.hints import hint_for
+from cqtui.ci.kinds import PIC
 from cqtui.ci.models import ListQuery
 from cqtui.ci.oneshot import OneShotClient
 from cqtui.ci.timing import RetryPolicy
@@ -48,7 +50,7 @@ async def test_self_signed_certificate_is_a_clear_tls_error_sent_nothing_and_not
 ):
     async with make_client(tls_server.base_url, emulator_credentials, retry=FAST_RETRY) as client:
         with pytest.raises(TransportError) as raised:
-            await client.list_queues(ListQuery())
+            await client.list(PIC, WHERE, ListQuery())
     error = raised.value
     assert error.kind == "TLSError"
     assert "certificate" in error.detail and "self-signed" in error.detail
@@ -78,7 +80,7 @@ def test_cli_refuses_the_certificate_whatever_the_environment_says(tls_server, c
 def test_no_option_turns_verification_off(client_class):
     """The clients take no verify/insecure switch; an unknown keyword is a TypeError, not a silent no-op."""
     with pytest.raises(TypeError):
-        client_class("https://127.0.0.1:1", None, verify=False)  # type: ignore[call-arg, arg-type]
+        client_class(None, endpoint="https://127.0.0.1:1", verify=False)  # type: ignore[call-arg, arg-type]
     parser_help = _help_text()
     assert "insecure" not in parser_help and "verify" not in parser_help
 
@@ -207,7 +209,7 @@ async def test_a_redirect_to_another_host_is_reported_and_never_followed(make_cl
         redirector.answer = Answer(status, b"", {"Location": f"{target.base_url}/picqueue?stolen=1"})
         async with make_client(redirector.base_url, emulator_credentials, retry=FAST_RETRY) as client:
             with pytest.raises(ServiceError) as raised:
-                await client.list_queues(ListQuery())
+                await client.list(PIC, WHERE, ListQuery())
         assert target.received == [] and target.connections == 0
         assert len(redirector.received) == 1  # a redirect is an answer, not a transient fault
     error = raised.value

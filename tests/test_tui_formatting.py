@@ -9,7 +9,7 @@ import pytest
 
 from cqtui.ci.errors import ConfigError, ResponseFormatError, ServiceError, TransportError
 from cqtui.ci.hints import hint_for
-from cqtui.ci.models import ListQuery, NotifyConfig, Queue, QueuePage
+from cqtui.ci.models import ListQuery, NotifyConfig, Page, Queue
 from cqtui.tui import formatting as fmt
 from cqtui.tui.listing import (
     Listing,
@@ -118,8 +118,8 @@ def test_new_page_size_keeps_the_first_queue_shown():
     assert with_page_size(ListQuery(page_number=2, page_size=50), 10) == ListQuery(page_number=6, page_size=10)
 
 
-def page(total: int | None, count: int) -> QueuePage:
-    return QueuePage(total_count=total, queues=tuple(Queue(queue_id=f"p{i}") for i in range(count)))
+def page(total: int | None, count: int) -> Page:
+    return Page(total_count=total, items=tuple(Queue(queue_id=f"p{i}") for i in range(count)))
 
 
 def test_listing_page_counts_and_ends():
@@ -138,7 +138,7 @@ def test_listing_page_counts_and_ends():
 
 
 def test_status_text_loading_and_compact():
-    wanted = ListQuery(page_number=4, page_size=10, state="Paused", queue_ids=("a", "b"))
+    wanted = ListQuery(page_number=4, page_size=10, state="Paused", ids=("a", "b"))
     listing = Listing(
         wanted=wanted,
         page=replace(page(44, 10), request_id="REQ-123"),
@@ -184,6 +184,13 @@ def test_parse_queue_ids():
     assert parse_queue_ids("   ") == ()
 
 
+def refused(action: str) -> ServiceError:
+    """AccessDenied as the clients raise it: naming the CAM action the call needs."""
+    error = ServiceError("AccessDenied", "m", http_status=403)
+    error.action = action
+    return error
+
+
 @pytest.mark.parametrize(
     ("error", "words"),
     [
@@ -193,7 +200,9 @@ def test_parse_queue_ids():
             ServiceError("RequestTimeTooSkewed", "m", http_status=403, server_date="Thu, 01 Jan 2026 04:00:00 GMT"),
             "Thu, 01 Jan 2026 04:00:00 GMT",
         ),
-        (ServiceError("AccessDenied", "m", http_status=403), "ci:DescribePicProcessQueues"),
+        (refused("ci:DescribePicProcessQueues"), "ci:DescribePicProcessQueues"),
+        (refused("ci:DescribeCIBuckets"), "ci:DescribeCIBuckets"),
+        (ServiceError("AccessDenied", "m", http_status=403), "CAM permissions"),
         (ServiceError("ExpiredToken", "m", http_status=403), "temporary"),
         (ServiceError("NoSuchBucket", "m", http_status=404), "not bound to Cloud Infinite"),
         (ServiceError("Whatever", "m", http_status=404), "not bound to Cloud Infinite"),

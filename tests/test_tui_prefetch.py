@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from cqtui.ci.errors import ConfigError, CqtuiError, ResponseFormatError, ServiceError, TransportError
+from cqtui.ci.kinds import PIC
 from cqtui.ci.models import ListQuery
 from cqtui.ci.timing import Timeouts
 from cqtui.profiles.errors import CommentsWouldBeLost, ConfigSyntaxError, NoProfileError
@@ -28,13 +29,14 @@ with_two_cpus = pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the
 # Prints one JSON line: how the page came, and what came.
 SCRIPT = """
 import asyncio, json, sys, threading
+from cqtui.ci.kinds import PIC
 from cqtui.ci.models import ListQuery
 from cqtui.ci.timing import Timeouts
 from cqtui.tui.launch import demo_profile
 from cqtui.tui.prefetch import FirstPage
 
 url, size, cancel_after = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-first = FirstPage(demo_profile(url), ListQuery(page_size=size), Timeouts(read=30, total=60))
+first = FirstPage(demo_profile(url), PIC, ListQuery(page_size=size), Timeouts(read=30, total=60))
 
 async def main():
     report = {"in_child": first.in_child}
@@ -44,7 +46,7 @@ async def main():
         task.cancel()
     try:
         page = await task
-        report.update(names=[queue.name for queue in page.queues], total=page.total_count, seconds=first.seconds)
+        report.update(names=[queue.name for queue in page.items], total=page.total_count, seconds=first.seconds)
     except asyncio.CancelledError:
         report["cancelled"] = True
     except Exception as error:
@@ -120,7 +122,7 @@ def test_with_one_cpu_page_one_comes_from_a_thread(emulator):
 
 def test_with_other_threads_running_page_one_comes_from_a_thread(emulator):
     assert not may_fork()  # the emulator serves from a thread of this process
-    first = FirstPage(demo_profile(emulator.base_url), ListQuery(page_size=3), Timeouts())
+    first = FirstPage(demo_profile(emulator.base_url), PIC, ListQuery(page_size=3), Timeouts())
     assert first.in_child is False
 
 
@@ -150,7 +152,7 @@ async def test_when_fork_fails_a_thread_makes_the_request(emulator, monkeypatch)
         raise BlockingIOError(11, "Resource temporarily unavailable")  # what EAGAIN from fork() raises
 
     monkeypatch.setattr(os, "fork", no_fork)
-    first = FirstPage(demo_profile(emulator.base_url), ListQuery(page_size=4), Timeouts(), in_child=True)
+    first = FirstPage(demo_profile(emulator.base_url), PIC, ListQuery(page_size=4), Timeouts(), in_child=True)
     assert first.in_child is False
     page = await first.page()
-    assert [queue.name for queue in page.queues] == [queue.name for queue in emulator.queues[:4]]
+    assert [queue.name for queue in page.items] == [queue.name for queue in emulator.queues[:4]]

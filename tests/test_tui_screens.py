@@ -63,7 +63,7 @@ async def test_detail_keys_copy_raw_notify_refresh_back(emulator, emulator_crede
 
         await press(pilot, "y")
         assert isinstance(app.screen, RawXmlScreen)
-        assert app.screen.text == app.listing.page.queues[1].raw_xml
+        assert app.screen.text == app.listing.page.items[1].raw_xml
         assert f"<QueueId>{queue.queue_id}</QueueId>" in app.screen.text
         await press(pilot, "escape", "c")
         assert isinstance(app.screen, NotifyConfigScreen) and app.screen.queue == queue

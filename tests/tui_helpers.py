@@ -28,8 +28,8 @@ SIZE = (80, 24)
 def fast_client(profile: ResolvedProfile) -> CiClient:
     """Retries without real backoff, so a fault costs milliseconds."""
     return CiClient(
-        profile.base_url,
         profile.credentials,
+        endpoint=profile.endpoint,
         retry=RetryPolicy(attempts=2, base_delay=0.005, max_delay=0.01),
         timeouts=Timeouts(connect=2, read=5),
     )

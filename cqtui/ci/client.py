@@ -1,9 +1,10 @@
-"""Async client for the CI queue API (httpx): the TUI's fetches and `--all`.
+"""Async client for the CI API (httpx): the TUI's fetches, `--all` and the account's many buckets.
 
-One client holds one keep-alive connection pool; create it once and share it.
-What a request is and what an answer means lives in protocol.py, shared with the
-one-shot client. It raises only ServiceError (and its ResponseFormatError) or
-TransportError.
+One client holds one keep-alive connection pool and one RequestGate (bounds on
+requests in flight, per CI host and in total); create it once and share it. What a
+request is and what an answer means lives in protocol.py, shared with the one-shot
+client. It raises only ServiceError (and its ResponseFormatError), TransportError,
+and ConfigError for a query the kind does not take.
 """
 
 from __future__ import annotations
@@ -19,30 +20,37 @@ from typing import TYPE_CHECKING
 import httpx
 
 from cqtui.ci.credentials import Credentials
+from cqtui.ci.endpoint import Where
 from cqtui.ci.errors import ServiceError, TransportError
-from cqtui.ci.models import ListQuery, QueuePage
+from cqtui.ci.gate import RequestGate
+from cqtui.ci.kinds import Kind
+from cqtui.ci.models import ListQuery, Page
 from cqtui.ci.protocol import (
     BASE_HEADERS,
-    LIST_PATH,
+    Answer,
     ClientBase,
+    Request,
     declared_too_large,
-    list_params,
-    page_from_answer,
+    list_request,
     too_large,
 )
 
 if TYPE_CHECKING:
     from cqtui.profiles.model import ResolvedProfile
 
-# --all stops here even if the server keeps claiming more: a lying TotalCount
+# iter_pages stops here even if the server keeps claiming more: a lying TotalCount
 # must not turn into an endless loop.
-DEFAULT_MAX_QUEUES = 200_000
-# Pages in flight at once for --all: paging 10,000 queues by 100 takes 11 round
-# trips instead of 100 (with 4 at once --all stayed latency-bound: bench/README.md).
+DEFAULT_MAX_ITEMS = 200_000
+# Pages of one listing in flight at once for --all: paging 10,000 queues by 100 takes
+# 11 round trips instead of 100 (with 4 at once --all stayed latency-bound: bench/README.md).
 DEFAULT_CONCURRENCY = 10
+# Requests in flight for the whole client, and for one CI host (the account overview:
+# 60 buckets in two round trips; a bucket or a region host never more than --all's 10).
+DEFAULT_MAX_IN_FLIGHT = 32
+DEFAULT_MAX_IN_FLIGHT_PER_HOST = 10
 
 
-def _transport_error(error: httpx.HTTPError) -> TransportError:
+def _transport_error(error: httpx.HTTPError, where: str) -> TransportError:
     kinds = {
         httpx.ConnectTimeout: "ConnectTimeout",
         httpx.ReadTimeout: "ReadTimeout",
@@ -55,9 +63,7 @@ def _transport_error(error: httpx.HTTPError) -> TransportError:
     kind = next((name for cls, name in kinds.items() if isinstance(error, cls)), type(error).__name__)
     if _tls_failure(error):
         kind = "TLSError"
-    url = error.request.url.copy_with(query=None) if _has_request(error) else ""
-    detail = str(error) or "no detail"
-    return TransportError(kind, f"{detail} ({url})" if url else detail)
+    return TransportError(kind, f"{str(error) or 'no detail'} ({where})")
 
 
 def _tls_failure(error: BaseException) -> bool:
@@ -72,37 +78,37 @@ def _tls_failure(error: BaseException) -> bool:
     return False
 
 
-def _has_request(error: httpx.HTTPError) -> bool:
-    try:
-        error.request  # noqa: B018 - raises RuntimeError when unset
-    except RuntimeError:
-        return False
-    return True
-
-
-def _tls_settings(base_url: str) -> ssl.SSLContext | bool:
-    """Verified TLS with httpx's CA bundle for https; for plain http, a context that trusts nothing.
+def _tls_settings(endpoint: str) -> ssl.SSLContext | bool:
+    """Verified TLS with httpx's CA bundle, unless every request goes to a plain-http endpoint.
 
     A plain-http endpoint (loopback only, see endpoint.py) never does TLS, and this
-    client only requests paths under its base URL and follows no redirect, so the
-    context is never used: it exists only to skip loading the CA bundle, ~20-40 ms of
-    every start. Should it ever be used, it fails closed: no certificate passes.
+    client follows no redirect, so the context is never used: it exists only to skip
+    loading the CA bundle, ~20-40 ms of every start. Should it ever be used, it fails
+    closed: no certificate passes.
     """
-    if base_url.startswith("https://"):
+    if not endpoint.startswith("http://"):
         return True
     return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 class CiClient(ClientBase):
-    """Options: see ClientBase."""
+    """Options: see ClientBase; `max_in_flight` and `max_in_flight_per_host` bound concurrent requests."""
 
-    def __init__(self, base_url: str, credentials: Credentials, **options: object) -> None:
-        super().__init__(base_url, credentials, **options)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        max_in_flight_per_host: int = DEFAULT_MAX_IN_FLIGHT_PER_HOST,
+        **options: object,
+    ) -> None:
+        super().__init__(credentials, **options)  # type: ignore[arg-type]
+        self._gate = RequestGate(max_in_flight, max_in_flight_per_host)
         self._http = httpx.AsyncClient(
-            base_url=self.base_url,
             timeout=httpx.Timeout(self._timeouts.read, connect=self._timeouts.connect),
+            limits=httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight),
             follow_redirects=False,
-            verify=_tls_settings(self.base_url),
+            verify=_tls_settings(self.endpoint),
             trust_env=False,
             headers=BASE_HEADERS,
         )
@@ -118,13 +124,18 @@ class CiClient(ClientBase):
 
     # -- one page -----------------------------------------------------------
 
-    async def list_queues(self, query: ListQuery) -> QueuePage:
+    async def list(self, kind: Kind, where: Where, query: ListQuery) -> Page:
+        """One page of `kind` from `where`, retried per the read rules."""
+        request = list_request(kind, where, query)
         started = time.perf_counter()
-        page = await self._with_retries(lambda: self._get_page(query))
+        page = await self._with_retries(lambda: self._list_once(kind, request))
         self.last_latency = time.perf_counter() - started
         return page
 
-    async def _with_retries(self, call: Callable[[], Awaitable[QueuePage]]) -> QueuePage:
+    async def _list_once(self, kind: Kind, request: Request) -> Page:
+        return self._page(kind, await self._send(request))
+
+    async def _with_retries(self, call: Callable[[], Awaitable[Page]]) -> Page:
         retrying = self._retrying()
         while True:
             try:
@@ -133,31 +144,29 @@ class CiClient(ClientBase):
                 delay = retrying.delay_before_retry(error)  # raises when it was the last try
             await asyncio.sleep(delay)
 
-    def _signed_request(self, query: ListQuery) -> httpx.Request:
-        params = list_params(query)
-        request = self._http.build_request("GET", LIST_PATH, params=params)
-        request.headers.update(self._auth_headers(request.headers["host"], params))
-        return request
-
-    async def _get_page(self, query: ListQuery) -> QueuePage:
-        request = self._signed_request(query)
-        try:
-            async with asyncio.timeout(self._timeouts.total):
-                response = await self._http.send(request, stream=True)
-                try:
-                    body = await self._read_capped(response)
-                finally:
-                    await response.aclose()
-        except TimeoutError:  # not retried, like a read timeout: a slow server costs one wait
-            raise TransportError(
-                "TotalTimeout",
-                f"no complete answer within {self._timeouts.total:g} s ({request.url.copy_with(query=None)})",
-            ) from None
-        except httpx.HTTPError as error:
-            raise _transport_error(error) from None
-        return page_from_answer(
-            response.status_code, response.reason_phrase, response.headers, body, keep_raw=self._keep_raw
-        )
+    async def _send(self, request: Request) -> Answer:
+        """Send `request` once: (status, reason, headers, body), or TransportError."""
+        async with self._gate.slot(request.host):
+            built = self._http.build_request(
+                request.method,
+                self._origin(request) + request.target,
+                headers=self._signed_headers(request),
+                content=request.body or None,
+            )
+            try:
+                async with asyncio.timeout(self._timeouts.total):
+                    response = await self._http.send(built, stream=True)
+                    try:
+                        body = await self._read_capped(response)
+                    finally:
+                        await response.aclose()
+            except TimeoutError:  # not retried, like a read timeout: a slow server costs one wait
+                raise TransportError(
+                    "TotalTimeout", f"no complete answer within {self._timeouts.total:g} s ({self._described(request)})"
+                ) from None
+            except httpx.HTTPError as error:
+                raise _transport_error(error, self._described(request)) from None
+        return response.status_code, response.reason_phrase, response.headers, body
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
         """Read the body in chunks and give up past the cap, without holding it all."""
@@ -175,47 +184,54 @@ class CiClient(ClientBase):
     # -- every page ---------------------------------------------------------
 
     async def iter_pages(
-        self, query: ListQuery, *, concurrency: int = DEFAULT_CONCURRENCY, max_queues: int = DEFAULT_MAX_QUEUES
-    ) -> AsyncIterator[QueuePage]:
+        self,
+        kind: Kind,
+        where: Where,
+        query: ListQuery,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        max_items: int = DEFAULT_MAX_ITEMS,
+    ) -> AsyncIterator[Page]:
         """Yield every page from page 1 in order, fetching up to `concurrency` at once.
 
         Stops at the first page's TotalCount, at the first short page, and with an
-        error when the server repeats itself or claims more than `max_queues`.
+        error when the server repeats itself or claims more than `max_items`.
         """
-        first = await self.list_queues(replace(query, page_number=1))
+        first = await self.list(kind, where, replace(query, page_number=1))
         yield first
         total = first.total_count or 0
-        if total > max_queues:
+        if total > max_items:
             raise ServiceError(
-                "TooManyQueues",
-                f"the server reports TotalCount {total}, more than the limit of {max_queues}; "
+                f"TooMany{kind.shape.value.capitalize()}s",
+                f"the server reports TotalCount {total}, more than the limit of {max_items}; "
                 "refusing to page through it",
                 http_status=200,
                 request_id=first.request_id,
             )
         last_page = -(-total // query.page_size)
-        if len(first.queues) < query.page_size:
+        if len(first.items) < query.page_size:
             return
-        seen = {queue.queue_id for queue in first.queues}
-        pending: deque[asyncio.Task[QueuePage]] = deque()
+        seen = {item.id for item in first.items}
+        pending: deque[asyncio.Task[Page]] = deque()
         next_number = 2
         try:
             while next_number <= last_page or pending:
                 while next_number <= last_page and len(pending) < concurrency:
-                    pending.append(asyncio.create_task(self.list_queues(replace(query, page_number=next_number))))
+                    page_query = replace(query, page_number=next_number)
+                    pending.append(asyncio.create_task(self.list(kind, where, page_query)))
                     next_number += 1
                 page = await pending.popleft()
-                ids = {queue.queue_id for queue in page.queues}
+                ids = {item.id for item in page.items}
                 if ids and ids <= seen:
                     raise ServiceError(
                         "RepeatedPage",
-                        "the server returned queues it had already sent; stopping instead of looping",
+                        f"the server returned {kind.shape.value}s it had already sent; stopping instead of looping",
                         http_status=200,
                         request_id=page.request_id,
                     )
                 seen |= ids
                 yield page
-                if len(page.queues) < query.page_size:
+                if len(page.items) < query.page_size:
                     return
         finally:
             for task in pending:
@@ -225,7 +241,7 @@ class CiClient(ClientBase):
 
 
 def client_for(profile: ResolvedProfile, **options: object) -> CiClient:
-    return CiClient(profile.base_url, profile.credentials, **options)
+    return CiClient(profile.credentials, endpoint=profile.endpoint, **options)  # type: ignore[arg-type]
 
 
 def load_event_loop_backend() -> None:

@@ -1,23 +1,76 @@
-"""Where requests go: the CI host of a bucket, or an explicit endpoint.
+"""Who is asked and where the bytes go: the real CI host of a request, and the address it is sent to.
 
-Plain http:// is allowed only to loopback, so credentials and signatures never
-cross a network in clear text.
+A request is always for a real CI host (`<bucket>.ci.<region>.myqcloud.com`, or
+`ci.<region>.myqcloud.com` for bucket lists): that is the Host header sent and
+signed. An endpoint (`--endpoint`, a profile's `endpoint`) only says where to
+connect, as `curl --connect-to` does, so one emulator or forwarding proxy serves
+every bucket and region. Plain http:// endpoints are allowed only to loopback, so
+credentials and signatures never cross a network in clear text.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+from dataclasses import dataclass
+from enum import Enum
 from urllib.parse import urlsplit
 
 from cqtui.ci.errors import ConfigError
+from cqtui.safetext import visible
 
 BUCKET_PATTERN = re.compile(r"^[a-z0-9-]+-[0-9]+$")
 REGION_PATTERN = re.compile(r"^[a-z0-9-]+$")
+# A bucket and a region are each one DNS label of the host; longer ones cannot be
+# looked up at all (and Python's IDNA codec raises UnicodeError on them).
+MAX_LABEL = 63
 
 
-def default_endpoint(bucket: str, region: str) -> str:
-    return f"https://{bucket}.ci.{region}.myqcloud.com"
+class HostKind(Enum):
+    BUCKET = "bucket"  # <BucketId>.ci.<region>.myqcloud.com
+    REGION = "region"  # ci.<region>.myqcloud.com
+
+
+def region_problem(region: str) -> str | None:
+    """Why `region` cannot name a CI host, or None."""
+    if not REGION_PATTERN.match(region):
+        return f"region {visible(region[:80])!r} must look like ap-guangzhou (lower-case letters, digits and '-')"
+    if len(region) > MAX_LABEL:
+        return f"region {region[:20]}… is {len(region)} characters long; a region has at most {MAX_LABEL}"
+    return None
+
+
+def bucket_problem(bucket: str) -> str | None:
+    """Why `bucket` cannot name a CI host, or None."""
+    if not BUCKET_PATTERN.match(bucket):
+        return f"bucket {visible(bucket[:80])!r} must look like BucketName-APPID, e.g. examplebucket-1250000000"
+    if len(bucket) > MAX_LABEL:
+        return f"bucket {bucket[:20]}… is {len(bucket)} characters long; a bucket has at most {MAX_LABEL}"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Who is asked: a region, and a bucket for everything about one bucket."""
+
+    region: str
+    bucket: str = ""
+
+    def __post_init__(self) -> None:
+        problem = region_problem(self.region)
+        if problem:
+            raise ConfigError(problem, key="region")
+        problem = bucket_problem(self.bucket) if self.bucket else None
+        if problem:
+            raise ConfigError(problem, key="bucket")
+
+    def host_for(self, host: HostKind) -> str:
+        """The real CI host: sent as Host and signed, whatever address is connected to."""
+        if host is HostKind.REGION:
+            return f"ci.{self.region}.myqcloud.com"
+        if not self.bucket:
+            raise ConfigError("no bucket: pass --bucket BucketName-APPID", key="bucket")
+        return f"{self.bucket}.ci.{self.region}.myqcloud.com"
 
 
 def is_loopback_host(host: str) -> bool:
@@ -48,7 +101,9 @@ def endpoint_problem(url: str) -> str | None:
 
 
 def check_endpoint(url: str, *, key: str = "endpoint") -> str:
-    """Return the endpoint without a trailing slash, or raise ConfigError."""
+    """Return the endpoint without a trailing slash ("" for none), or raise ConfigError."""
+    if not url:
+        return ""
     problem = endpoint_problem(url)
     if problem:
         raise ConfigError(problem, key=key)

@@ -44,6 +44,7 @@ class ServiceError(CqtuiError):
         self.trace_id = trace_id
         self.excerpt = excerpt
         self.server_date = server_date
+        self.action = ""  # the CAM action the refused call needs, when known (set by protocol.py, for hints)
 
     @property
     def transient(self) -> bool:

@@ -15,15 +15,11 @@ _WRONG_KEY = (
 _BY_CODE = {
     "SignatureDoesNotMatch": _WRONG_KEY,
     "InvalidAccessKeyId": _WRONG_KEY,
-    "AccessDenied": (
-        "The key is valid but may not list queues: grant the CAM action "
-        "ci:DescribePicProcessQueues on this bucket to the sub-account."
-    ),
     "ExpiredToken": "The temporary (STS) credentials have expired: get a new token and update the profile.",
     "InvalidToken": "The temporary (STS) token is not valid for this SecretId: get a fresh set of credentials.",
     "NoSuchBucket": (
-        "The bucket does not exist here, or it is not bound to Cloud Infinite with image "
-        "async processing enabled. Check the bucket name (BucketName-APPID) and the region."
+        "The bucket does not exist here, or it is not bound to Cloud Infinite with this "
+        "processing service enabled. Check the bucket name (BucketName-APPID) and the region."
     ),
     "SlowDown": "The service is throttling requests. This is transient: retry in a moment.",
     "InvalidArgument": "The service rejected a request parameter (page size, state or a queue id).",
@@ -33,11 +29,18 @@ _BY_CODE = {
         "The server claims more queues than --all will page through: a proxy or a server fault. "
         "List one page at a time with --page, or narrow with --state or --queue-ids."
     ),
+    "TooManyBuckets": "The server claims more buckets than cqtui will page through: a proxy or a server fault.",
     "RepeatedPage": (
-        "The server sent queues it had already sent, as if it ignored the page number: a proxy or a "
+        "The server sent entries it had already sent, as if it ignored the page number: a proxy or a "
         "server fault. List one page at a time with --page."
     ),
 }
+
+
+def _access_denied_hint(error: ServiceError) -> str:
+    if error.action:
+        return f"The key is valid but may not make this call: grant the CAM action {error.action} to the sub-account."
+    return "The key is valid but may not make this call: check the sub-account's CAM permissions for Cloud Infinite."
 
 
 def _skew_hint(error: ServiceError) -> str:
@@ -89,6 +92,8 @@ def hint_for(error: CqtuiError) -> str:
         return _format_hint(error)
     if error.code == "RequestTimeTooSkewed":
         return _skew_hint(error)
+    if error.code == "AccessDenied":
+        return _access_denied_hint(error)
     if error.code in _BY_CODE:
         return _BY_CODE[error.code]
     if error.http_status == 404:

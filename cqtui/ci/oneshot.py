@@ -13,33 +13,21 @@ import http.client
 import socket
 import ssl
 import time
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import ServiceError, TransportError
-from cqtui.ci.models import ListQuery, QueuePage
-from cqtui.ci.protocol import (
-    BASE_HEADERS,
-    LIST_PATH,
-    ClientBase,
-    declared_too_large,
-    list_params,
-    page_from_answer,
-    too_large,
-)
+from cqtui.ci.protocol import Answer, ClientBase, Request, declared_too_large, list_request, too_large
 
 # typing.TYPE_CHECKING without importing typing (~3 ms of a one-shot run); type checkers know the name.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from cqtui.ci.endpoint import Where
+    from cqtui.ci.kinds import Kind
+    from cqtui.ci.models import ListQuery, Page
     from cqtui.profiles.model import ResolvedProfile
 
 CHUNK_BYTES = 64 * 1024
-
-
-def _host_header(https: bool, hostname: str, port: int | None) -> str:
-    """The Host header as httpx sends it (and the signature covers): no default port."""
-    host = f"[{hostname}]" if ":" in hostname else hostname
-    return host if port in (None, 443 if https else 80) else f"{host}:{port}"
 
 
 def _tls_context() -> ssl.SSLContext:
@@ -68,16 +56,12 @@ class _Deadline:
 
 
 class OneShotClient(ClientBase):
-    """Options: see ClientBase."""
+    """Options: see ClientBase. Keeps one connection, to the address of the last request."""
 
-    def __init__(self, base_url: str, credentials: Credentials, **options: object) -> None:
-        super().__init__(base_url, credentials, **options)  # type: ignore[arg-type]
-        parts = urlsplit(self.base_url)
-        self._https = parts.scheme == "https"
-        self._hostname = parts.hostname or ""
-        self._port = parts.port
-        self._host = _host_header(self._https, self._hostname, self._port)
+    def __init__(self, credentials: Credentials, **options: object) -> None:
+        super().__init__(credentials, **options)  # type: ignore[arg-type]
         self._connection: http.client.HTTPConnection | None = None
+        self._connected_to = ""  # the origin `_connection` is open to
 
     def __enter__(self) -> OneShotClient:
         return self
@@ -90,12 +74,14 @@ class OneShotClient(ClientBase):
             self._connection.close()
             self._connection = None
 
-    def list_queues(self, query: ListQuery) -> QueuePage:
+    def list(self, kind: Kind, where: Where, query: ListQuery) -> Page:
+        """One page of `kind` from `where`, retried per the read rules."""
+        request = list_request(kind, where, query)
         started = time.perf_counter()
         retrying = self._retrying()
         while True:
             try:
-                page = self._get_page(query)
+                page = self._page(kind, self._send(request))
                 break
             except (ServiceError, TransportError) as error:
                 delay = retrying.delay_before_retry(error)  # raises when it was the last try
@@ -105,49 +91,49 @@ class OneShotClient(ClientBase):
 
     # -- one attempt -----------------------------------------------------------
 
-    def _get_page(self, query: ListQuery) -> QueuePage:
-        params = list_params(query)
-        target = f"{LIST_PATH}?{urlencode(params, quote_via=quote, safe='-_.~')}"
-        headers = {
-            "Host": self._host,
-            **BASE_HEADERS,
-            **self._auth_headers(self._host, params),
-        }
+    def _send(self, request: Request) -> Answer:
+        """Send `request` once: (status, reason, headers, body), or TransportError."""
+        headers = self._signed_headers(request)
         deadline = _Deadline(self._timeouts.total, self._timeouts.read)
-        connection = self._connect()
+        connection = self._connect(self._origin(request))
         # Kept: http.client lets go of the socket when the server closes after this answer.
         sock = connection.sock
         try:
             sock.settimeout(deadline.next_read_timeout())
-            connection.request("GET", target, headers=headers)
+            # skip_host: the Host header is the signed CI host, not the address connected to.
+            connection.putrequest(request.method, request.target, skip_host=True)
+            for name, value in headers.items():
+                connection.putheader(name, value)
+            connection.endheaders(request.body or None)
             response = connection.getresponse()
             body = self._read_capped(response, deadline, sock)
             response.close()  # read to the end: frees the connection for the next request
         except BaseException as error:
             self.close()  # a connection with half an exchange on it is never reused
-            raise self._read_failure(error, deadline) from None
-        return page_from_answer(response.status, response.reason, response.headers, body, keep_raw=self._keep_raw)
+            raise self._read_failure(error, deadline, request) from None
+        return response.status, response.reason, response.headers, body
 
-    def _connect(self) -> http.client.HTTPConnection:
-        if self._connection is not None and self._connection.sock is not None:
+    def _connect(self, origin: str) -> http.client.HTTPConnection:
+        if self._connection is not None and self._connection.sock is not None and self._connected_to == origin:
             return self._connection
         self.close()
-        if self._https:
+        parts = urlsplit(origin)
+        if parts.scheme == "https":  # verified against the host connected to
             connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                self._hostname, self._port, timeout=self._timeouts.connect, context=_tls_context()
+                parts.hostname or "", parts.port, timeout=self._timeouts.connect, context=_tls_context()
             )
         else:
-            connection = http.client.HTTPConnection(self._hostname, self._port, timeout=self._timeouts.connect)
+            connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=self._timeouts.connect)
         try:
             connection.connect()  # TCP, and for https the TLS handshake
         except ssl.SSLError as error:
-            raise TransportError("TLSError", f"{error} ({self.base_url})") from None
+            raise TransportError("TLSError", f"{error} ({origin})") from None
         except TimeoutError:
-            waited = f"no connection within {self._timeouts.connect:g} s ({self.base_url})"
+            waited = f"no connection within {self._timeouts.connect:g} s ({origin})"
             raise TransportError("ConnectTimeout", waited) from None
         except OSError as error:
-            raise TransportError("ConnectError", f"{error.strerror or error} ({self.base_url})") from None
-        self._connection = connection
+            raise TransportError("ConnectError", f"{error.strerror or error} ({origin})") from None
+        self._connection, self._connected_to = connection, origin
         return connection
 
     def _read_capped(self, response: http.client.HTTPResponse, deadline: _Deadline, sock: socket.socket) -> bytes:
@@ -168,9 +154,9 @@ class OneShotClient(ClientBase):
                 raise too_large(self._max_body_bytes, response.status, response.headers)
             chunks.append(chunk)
 
-    def _read_failure(self, error: BaseException, deadline: _Deadline) -> BaseException:
+    def _read_failure(self, error: BaseException, deadline: _Deadline, request: Request) -> BaseException:
         """What went wrong after connecting, in the async client's terms."""
-        where = f"{self.base_url}{LIST_PATH}"
+        where = self._described(request)
         if isinstance(error, (ServiceError, TransportError)):
             return error
         if isinstance(error, TimeoutError):
@@ -187,4 +173,4 @@ class OneShotClient(ClientBase):
 
 
 def oneshot_client_for(profile: ResolvedProfile, **options: object) -> OneShotClient:
-    return OneShotClient(profile.base_url, profile.credentials, **options)
+    return OneShotClient(profile.credentials, endpoint=profile.endpoint, **options)

@@ -1,7 +1,9 @@
 """Turn CI response bodies into models. Refuses DTDs and entities (defusedxml).
 
 Servers and proxies answer with XML, JSON, HTML or nothing at all; every one of
-those becomes either a QueuePage or a ServiceError, never another exception.
+those becomes either a Page or a ServiceError, never another exception. Every
+kind's answer has the same envelope (RequestId, TotalCount, PageNumber, PageSize)
+around its repeated element; one parser per shape reads the entries.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from cqtui.ci.errors import ResponseFormatError, ServiceError
-from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Queue, QueuePage
+from cqtui.ci.kinds import Kind, Shape
+from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, Bucket, NotifyConfig, Page, Queue
 from cqtui.safetext import visible
 
 # typing.TYPE_CHECKING without importing typing; type checkers know the name.
@@ -86,11 +89,13 @@ def _notify_config(element: ET.Element | None) -> NotifyConfig | None:
     return NotifyConfig(**{field: _text(element, tag) for field, tag in NOTIFY_CONFIG_API_NAMES.items()})
 
 
-def _queue(element: ET.Element, index: int, problems: list[str], keep_raw: bool) -> Queue:
-    queue_id = _text(element, "QueueId")
-    where = f"QueueList[{index}] ({visible(queue_id[:40]) or 'no QueueId'})"
+def _raw(element: ET.Element, keep_raw: bool) -> str:
+    return ET.tostring(element, encoding="unicode") if keep_raw else ""
+
+
+def _queue(element: ET.Element, where: str, problems: list[str], keep_raw: bool) -> Queue:
     return Queue(
-        queue_id=queue_id,
+        queue_id=_text(element, "QueueId"),
         name=_text(element, "Name"),
         state=_text(element, "State"),
         notify_config=_notify_config(element.find("NotifyConfig")),
@@ -100,14 +105,31 @@ def _queue(element: ET.Element, index: int, problems: list[str], keep_raw: bool)
         create_time=_text(element, "CreateTime"),
         category=_text(element, "Category"),
         bucket_id=_text(element, "BucketId"),
-        raw_xml=ET.tostring(element, encoding="unicode") if keep_raw else "",
+        raw_xml=_raw(element, keep_raw),
     )
 
 
-def parse_queue_page(body: bytes, *, http_status: int = 200, request_id: str = "", keep_raw: bool = True) -> QueuePage:
-    """Parse a `GET /picqueue` answer. Bad integers are reported in `problems`, not fatal.
+def _bucket(element: ET.Element, where: str, problems: list[str], keep_raw: bool) -> Bucket:
+    return Bucket(
+        bucket_id=_text(element, "BucketId"),
+        # /cibuckets says BucketName, the per-service lists say Name.
+        name=_text(element, "BucketName") or _text(element, "Name"),
+        app_id=_text(element, "AppId"),
+        region=_text(element, "Region"),
+        create_time=_text(element, "CreateTime"),
+        status=_text(element, "Status"),
+        alias_bucket_id=_text(element, "AliasBucketId"),
+        raw_xml=_raw(element, keep_raw),
+    )
 
-    `keep_raw=False` skips re-serialising each queue's XML (the CLI doesn't show it).
+
+_ENTRY_PARSERS = {Shape.QUEUE: (_queue, "QueueId"), Shape.BUCKET: (_bucket, "BucketId")}
+
+
+def parse_page(kind: Kind, body: bytes, *, http_status: int = 200, request_id: str = "", keep_raw: bool = True) -> Page:
+    """Parse a listing of `kind`. Bad integers are reported in `problems`, not fatal.
+
+    `keep_raw=False` skips re-serialising each entry's XML (the CLI doesn't show it).
     """
     if _looks_like_html(body):
         title = _html_title(body)
@@ -130,25 +152,31 @@ def parse_queue_page(body: bytes, *, http_status: int = 200, request_id: str = "
             excerpt=excerpt(body),
         )
     problems: list[str] = []
+    parse_entry, id_element = _ENTRY_PARSERS[kind.shape]
+    tag = kind.list_element
+
+    def entry(index: int, element: ET.Element) -> object:
+        where = f"{tag}[{index}] ({visible(_text(element, id_element)[:40]) or f'no {id_element}'})"
+        return parse_entry(element, where, problems, keep_raw)
+
     try:
-        queues = tuple(
-            _queue(element, index, problems, keep_raw) for index, element in enumerate(root.iterfind("QueueList"))
-        )
+        items = tuple(entry(index, element) for index, element in enumerate(root.iterfind(tag)))
     except RecursionError:  # ET.tostring recurses; only a hostile body nests thousands deep
         raise ResponseFormatError(
             "UnexpectedXML",
-            "a QueueList element is nested too deeply to be a CI listing",
+            f"a {tag} element is nested too deeply to be a CI listing",
             http_status=http_status,
             request_id=request_id,
             excerpt=excerpt(body),
         ) from None
-    return QueuePage(
+    missing = root.iterfind(kind.lookup.missing_element) if kind.lookup else ()
+    return Page(
         request_id=_text(root, "RequestId") or request_id,
         total_count=_integer(root, "TotalCount", "Response", problems),
         page_number=_integer(root, "PageNumber", "Response", problems),
         page_size=_integer(root, "PageSize", "Response", problems),
-        queues=queues,
-        non_exist_pids=tuple(element.text or "" for element in root.iterfind("NonExistPIDs")),
+        items=items,
+        missing_ids=tuple(element.text or "" for element in missing),
         problems=tuple(problems),
         raw_xml=body.decode("utf-8", errors="replace") if keep_raw else "",
     )

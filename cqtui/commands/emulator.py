@@ -11,17 +11,27 @@ import threading
 from cqtui.ci.credentials import mask
 from cqtui.ci.errors import ConfigError
 
+# typing.TYPE_CHECKING without importing typing; type checkers know the name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from cqtui.emulator.account import Account
+    from cqtui.emulator.server import Emulator
+
 EXIT_OK, EXIT_INTERRUPTED = 0, 130
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from cqtui.emulator.account import REGIONS
     from cqtui.emulator.faults import FAULTS
 
     parser = subparsers.add_parser(
         "emulator",
         parents=[common],
         help="run a local CI emulator (loopback only)",
-        description="Run a local Tencent CI emulator serving GET /picqueue. "
+        description="Run a local Tencent CI emulator: queue listings of every family and the bucket lists "
+        "(/cibuckets, /picbucket, …), routed by the Host header as the real service is by DNS. "
+        "By default one bucket (examplebucket-1250000000, ap-guangzhou) that answers for any bucket host; "
+        "--account demo or --buckets N serve an account of several buckets and regions. "
         "Prints its base URL as the first line of stdout.",
         epilog="fault kinds: " + ", ".join(FAULTS),
     )
@@ -30,17 +40,42 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--secret-id", help="SecretId to accept (default: the public demo id)")
     parser.add_argument("--secret-key", help="SecretKey to accept (default: the public demo key)")
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--queues", type=int, metavar="N", help="serve N generated queues instead of the demo set")
-    source.add_argument("--data", metavar="FILE.json", help="serve the queues in this JSON file")
-    parser.add_argument("--hostile", action="store_true", help="add queues with markup, controls, bidi text")
+    source.add_argument(
+        "--queues", type=int, metavar="N", help="one bucket with N generated queues instead of the demo set"
+    )
+    source.add_argument("--data", metavar="FILE.json", help="one bucket with the queues in this JSON file")
+    source.add_argument(
+        "--account", choices=("demo",), help="demo: the --demo account (buckets in 4 regions, every family)"
+    )
+    source.add_argument("--buckets", type=int, metavar="N", help="a generated account of N buckets, every family on")
+    parser.add_argument(
+        "--queues-per-bucket",
+        type=int,
+        default=20,
+        metavar="M",
+        help="with --buckets: queues of each family (default 20)",
+    )
+    parser.add_argument(
+        "--regions",
+        type=int,
+        default=3,
+        metavar="K",
+        help=f"with --buckets: spread over the first K of {', '.join(REGIONS)} (default 3)",
+    )
+    parser.add_argument(
+        "--hostile",
+        action="store_true",
+        help="add queues (and, for an account, buckets) with markup, controls, bidi text",
+    )
     parser.add_argument("--latency-ms", type=float, default=0, metavar="N", help="delay every answer by N ms")
     parser.add_argument("--clock-skew", type=float, default=0, metavar="SECONDS", help="shift the server clock")
     parser.add_argument(
         "--fault",
         action="append",
         default=[],
-        metavar="KIND[:TIMES]",
-        help="inject a fault for TIMES requests (default: always); repeatable, served in order",
+        metavar="KIND[:TIMES][@BUCKET_OR_REGION]",
+        help="inject a fault for TIMES requests (default: always), only for that bucket or region if named; "
+        "repeatable, served in order",
     )
     parser.set_defaults(run=run)
 
@@ -59,47 +94,74 @@ def _check_loopback(host: str) -> None:
         )
 
 
-def _queues(args: argparse.Namespace) -> list:
-    from cqtui.emulator import data
+def _account(args: argparse.Namespace) -> Account:
+    from cqtui.emulator import account, data
 
     if args.queues is not None and args.queues < 0:
         raise ConfigError("must be 0 or more", key="--queues")
-    if args.data:
-        queues = data.load_queues(args.data)
-    elif args.queues is not None:
-        queues = data.generated_queues(args.queues)
+    if args.account == "demo":
+        made = account.demo_account()
+    elif args.buckets is not None:
+        try:
+            made = account.generated_account(args.buckets, args.queues_per_bucket, args.regions)
+        except ValueError as problem:
+            raise ConfigError(str(problem), key="--buckets") from None
     else:
-        queues = data.demo_queues()
-    return queues + data.hostile_queues() if args.hostile else queues
+        if args.data:
+            queues = data.load_queues(args.data)
+        elif args.queues is not None:
+            queues = data.generated_queues(args.queues)
+        else:
+            queues = data.demo_queues()
+        return account.single_bucket_account(queues + data.hostile_queues() if args.hostile else queues)
+    return account.with_hostile(made) if args.hostile else made
+
+
+def _add_faults(emulator: Emulator, texts: list[str]) -> None:
+    from cqtui.emulator.faults import parse_fault
+
+    for text in texts:
+        try:
+            spec = parse_fault(text)
+        except ValueError as problem:
+            raise ConfigError(str(problem), key="--fault") from None
+        scope = emulator.account.scope_of(spec.scope) if spec.scope else ""
+        if spec.scope and not scope:
+            raise ConfigError(f"{spec.scope!r} names no bucket or region of the emulated account", key="--fault")
+        emulator.set_fault(
+            spec.kind,
+            spec.times,
+            bucket=spec.scope if scope == "bucket" else None,
+            region=spec.scope if scope == "region" else None,
+        )
+
+
+def _serving(account: Account) -> str:
+    buckets, regions = len(account.buckets), len(account.regions)
+    if buckets == 1:
+        return f"serving {account.queue_count()} queues in {account.first.bucket_id}"
+    return f"serving {buckets} buckets in {regions} regions ({account.queue_count()} queues)"
 
 
 def run(args: argparse.Namespace) -> int:
-    from cqtui.emulator.faults import parse_fault
     from cqtui.emulator.server import DEMO_SECRET_ID, DEMO_SECRET_KEY, Emulator
 
     _check_loopback(args.host)
     secret_id = args.secret_id or DEMO_SECRET_ID
     secret_key = args.secret_key or DEMO_SECRET_KEY
-    faults = []
-    for text in args.fault:
-        try:
-            faults.append(parse_fault(text))
-        except ValueError as problem:
-            raise ConfigError(str(problem), key="--fault") from None
     if not 0 <= args.port <= 65535:
         raise ConfigError("must be from 0 to 65535", key="--port")
 
     emulator = Emulator(
+        account=_account(args),
         secret_id=secret_id,
         secret_key=secret_key,
-        queues=_queues(args),
         latency_ms=args.latency_ms,
         clock_skew_seconds=args.clock_skew,
         host=args.host,
         port=args.port,
     )
-    for kind, times in faults:
-        emulator.set_fault(kind, times)
+    _add_faults(emulator, args.fault)
 
     stop = threading.Event()
     received: list[int] = []
@@ -119,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"accepting SecretId {shown_id} with SecretKey {mask(secret_key)}", flush=True)
         if secret_id == DEMO_SECRET_ID:
             print("(public demo credentials: cqtui.emulator.server.DEMO_SECRET_ID / DEMO_SECRET_KEY)", flush=True)
-        print(f"serving {len(emulator.queues)} queues at GET /picqueue; Ctrl-C to stop", file=sys.stderr, flush=True)
+        print(f"{_serving(emulator.account)}; Ctrl-C to stop", file=sys.stderr, flush=True)
         while not stop.wait(0.5):
             pass
     finally:

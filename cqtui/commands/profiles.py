@@ -55,7 +55,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add = actions.add_parser(
         "add",
         parents=[common],
-        help="add a profile (--region and --bucket required)",
+        help="add a profile (--region required; without --bucket it lists the whole account)",
         description="Add a profile. The secret key is read with --secret-key-stdin (first line of stdin; "
         "the token, with --token-stdin, is the next line), from --secret-key-command, or asked for "
         "(hidden) on a terminal. There is deliberately no option taking a secret as its value. "
@@ -279,9 +279,8 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    for flag, value in (("--region", args.region), ("--bucket", args.bucket)):
-        if not value:
-            raise ConfigError(f"{flag} is required to add a profile", key=flag)
+    if not args.region:
+        raise ConfigError("--region is required to add a profile", key="--region")
     changes = _changes(args)
     if "secret_key" not in changes and "secret_key_command" not in changes:
         changes["secret_key"] = _ask_missing_secret(args.name)
@@ -350,26 +349,28 @@ def run_import(args: argparse.Namespace) -> int:
     _save(args, change)
     print(
         f"imported profile {visible(name)} from {found.tool} ({visible(found.origin)}): "
-        f"region {visible(found.region)}, bucket {visible(found.bucket)}, "
-        f"SecretId {visible(mask(found.credentials.secret_id))}"
+        f"region {visible(found.region)}, "
+        + (f"bucket {visible(found.bucket)}, " if found.bucket else "no bucket (the whole account), ")
+        + f"SecretId {visible(mask(found.credentials.secret_id))}"
         + (", with session token" if found.credentials.token else "")
     )
     return 0
 
 
 def run_test(args: argparse.Namespace) -> int:
-    from cqtui.ci.models import ListQuery
     from cqtui.ci.oneshot import oneshot_client_for
+    from cqtui.ci.probe import probe
     from cqtui.ci.timing import Timeouts
 
     path = _path(args)
     profile = resolve_profile(path, args.name or args.profile, Overrides(args.region, args.bucket, args.endpoint))
+    for warning in profile.warnings:
+        _say(f"cqtui: {warning}")
     with oneshot_client_for(profile, timeouts=Timeouts.waiting(args.timeout)) as client:
-        page = client.list_queues(ListQuery(page_size=1))
-    request_id, latency, total = page.request_id, client.last_latency, page.total_count
-    took = f"{latency * 1000:.0f} ms" if latency is not None else "? ms"
+        result = probe(client, profile.where)
+    via = f" via {visible(profile.endpoint)}" if profile.endpoint else ""
     print(
-        f"ok: profile {visible(profile.name)} -> {visible(profile.base_url)}: RequestId {visible(request_id) or '-'}, "
-        f"{took}, {total if total is not None else '?'} queues"
+        f"ok: profile {visible(profile.name)} -> {result.host}{via}: RequestId {result.request_id or '-'}, "
+        f"{result.latency * 1000:.0f} ms, {result.count_text}"
     )
     return 0

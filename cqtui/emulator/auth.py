@@ -52,12 +52,14 @@ def check_request(
     now: float,
     token: str = "",
     denied: Collection[str] = (),
+    denied_action: str = "",
 ) -> Rejection | None:
     """None when the request is properly signed, else the Rejection to answer.
 
     `params` are the decoded query parameters; `headers` are keyed by lower-case
     name; `secrets` maps SecretId to SecretKey; `token`, when set, is the session
-    token the request must carry in a signed security-token header.
+    token the request must carry in a signed security-token header; `denied_action`
+    is the CAM action a denied SecretId is said to lack.
     """
     value = headers.get("authorization")
     if not value:
@@ -111,7 +113,7 @@ def check_request(
         if not all(hmac.compare_digest(sent.encode("utf-8", "replace"), token.encode()) for sent in sent_tokens):
             return Rejection("ExpiredToken", "The provided token has expired or is invalid.")
     if auth.secret_id in denied:
-        return Rejection("AccessDenied", "Access Denied: this SecretId lacks ci:DescribePicProcessQueues.")
+        return Rejection("AccessDenied", f"Access Denied: this SecretId lacks {denied_action or 'this permission'}.")
     return None
 
 

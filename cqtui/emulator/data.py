@@ -1,4 +1,4 @@
-"""Queue sets for the emulator: the demo set, large generated sets, a hostile set, a JSON file.
+"""Queue sets for the emulator: the demo set, every family's, large generated sets, a hostile set, a JSON file.
 
 Everything here is deterministic (no clock, no random), so screenshots and
 snapshot tests stay stable.
@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from cqtui.ci.errors import ConfigError
+from cqtui.ci.kinds import Kind
 from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Queue
 from cqtui.emulator.xmlbody import xml_problem
 
@@ -21,7 +23,7 @@ CATEGORY = "PicProcessing"
 
 _CHINA = timezone(timedelta(hours=8))
 # Demo times count back from here; a fixed anchor keeps the data deterministic.
-_ANCHOR = datetime(2026, 1, 1, 9, 30, 0, tzinfo=_CHINA)
+ANCHOR = datetime(2026, 1, 1, 9, 30, 0, tzinfo=_CHINA)
 _TWO_YEARS_SECONDS = 2 * 365 * 24 * 3600
 
 
@@ -104,10 +106,10 @@ _DEMO_ROWS: tuple[tuple[str, str, NotifyConfig | None, int, int], ...] = (
 )
 
 
-def _spread_times(index: int, count: int) -> tuple[str, str]:
+def spread_times(index: int, count: int) -> tuple[str, str]:
     """CreateTime/UpdateTime spread over two years before the anchor, oldest first."""
     age = _TWO_YEARS_SECONDS * (count - index) // count
-    created = _ANCHOR - timedelta(seconds=age + index * 3571 % 86400)
+    created = ANCHOR - timedelta(seconds=age + index * 3571 % 86400)
     updated = created + timedelta(seconds=index * 7919 * 3607 % (age + 1))
     return ci_time(created), ci_time(updated)
 
@@ -116,7 +118,7 @@ def demo_queues() -> list[Queue]:
     """The built-in demo set (44 queues), oldest first."""
     queues = []
     for index, (name, state, notify, max_size, max_concurrent) in enumerate(_DEMO_ROWS):
-        created, updated = _spread_times(index, len(_DEMO_ROWS))
+        created, updated = spread_times(index, len(_DEMO_ROWS))
         queues.append(
             Queue(
                 queue_id=queue_id_for(f"cqtui-demo-{index}"),
@@ -146,7 +148,7 @@ _GENERATED_NOTIFY = (
 
 def generated_queue(index: int) -> Queue:
     """Queue number `index` of an endless synthetic set (cheap: no clock, one md5)."""
-    moment = _ANCHOR - timedelta(seconds=(index * 6151) % _TWO_YEARS_SECONDS)
+    moment = ANCHOR - timedelta(seconds=(index * 6151) % _TWO_YEARS_SECONDS)
     stamp = ci_time(moment)
     return Queue(
         queue_id=queue_id_for(f"cqtui-generated-{index}"),
@@ -164,6 +166,51 @@ def generated_queue(index: int) -> Queue:
 
 def generated_queues(count: int) -> list[Queue]:
     return [generated_queue(index) for index in range(count)]
+
+
+# ---- other families -------------------------------------------------------------
+
+_FAMILY_STEMS = ("default", "batch-nightly", "priority-high", "staging", "archive-low", "realtime", "backfill", "dev")
+
+
+def fit_notify(kind: Kind, config: NotifyConfig | None) -> NotifyConfig | None:
+    """`config` as `kind`'s API can hold it: only its NotifyConfig fields, and no TDMQ where it has no Mq* fields."""
+    if config is None:
+        return None
+    fields = {column.key.removeprefix("notify.") for column in kind.details if column.key.startswith("notify.")}
+    if config.type == "TDMQ" and "mq_name" not in fields:
+        config = _url(f"https://hooks.example.com/ci/{kind.key}", config.event, config.state, config.result_format)
+    return NotifyConfig(**{attr: getattr(config, attr) if attr in fields else "" for attr in NOTIFY_CONFIG_API_NAMES})
+
+
+def as_family(kind: Kind, queue: Queue, index: int, bucket_id: str) -> Queue:
+    """`queue` as one of `kind`'s in `bucket_id`: its Category (in turn, where it has several) and callback fields."""
+    return replace(
+        queue,
+        category=kind.categories[index % len(kind.categories)],
+        bucket_id=bucket_id,
+        notify_config=fit_notify(kind, queue.notify_config),
+    )
+
+
+def family_queues(kind: Kind, bucket_id: str, count: int) -> list[Queue]:
+    """`count` demo queues of `kind` for one bucket, oldest first; stable for a given bucket."""
+    queues = []
+    for index in range(count):
+        created, updated = spread_times(index, count)
+        _, state, notify, max_size, max_concurrent = _DEMO_ROWS[(index * 7) % len(_DEMO_ROWS)]
+        queue = Queue(
+            queue_id=queue_id_for(f"cqtui-{kind.key}-{bucket_id}-{index}"),
+            name=f"{kind.key}-{_FAMILY_STEMS[index % len(_FAMILY_STEMS)]}-{index + 1}",
+            state=state,
+            notify_config=notify,
+            max_size=max_size,
+            max_concurrent=max_concurrent,
+            update_time=updated,
+            create_time=created,
+        )
+        queues.append(as_family(kind, queue, index, bucket_id))
+    return queues
 
 
 _LONG_NAME = ("超长" + "x" * 48) * 10  # 500 characters
@@ -197,8 +244,8 @@ def hostile_queues() -> list[Queue]:
             notify_config=notify,
             max_size=1000,
             max_concurrent=10,
-            update_time=ci_time(_ANCHOR),
-            create_time=ci_time(_ANCHOR),
+            update_time=ci_time(ANCHOR),
+            create_time=ci_time(ANCHOR),
             category=CATEGORY,
             bucket_id=DEMO_BUCKET,
         )

@@ -36,6 +36,7 @@ FAULTS: dict[str, str] = {
     "no_such_bucket": "404 NoSuchBucket",
     "endless_total": "listings report TotalCount 1000000000 and every page is full",
     "same_page": "listings always hold page 1's queues, echoing the requested PageNumber",
+    "no_answer": "no answer at all until the client gives up (a read timeout), then the connection closes",
 }
 
 # Faults answered with a CI error body: kind -> (status, code, message).
@@ -58,22 +59,39 @@ ENDLESS_TOTAL = 10**9
 HUGE_BODY_BYTES = 50 * 1024 * 1024
 
 
-def parse_fault(text: str) -> tuple[str, int | None]:
-    """`KIND` or `KIND:TIMES` -> (kind, times); ValueError says what is wrong."""
-    kind, sep, count = text.partition(":")
+@dataclass(frozen=True, slots=True)
+class FaultSpec:
+    """`KIND[:TIMES][@SCOPE]` from the command line; SCOPE names a bucket or a region."""
+
+    kind: str
+    times: int | None = None  # None: every request
+    scope: str = ""
+
+
+def parse_fault(text: str) -> FaultSpec:
+    """`KIND`, `KIND:TIMES`, either with `@BUCKET_OR_REGION`; ValueError says what is wrong."""
+    spec, _, scope = text.partition("@")
+    kind, sep, count = spec.partition(":")
     if kind not in FAULTS:
         raise ValueError(f"unknown fault {kind!r}; known: {', '.join(FAULTS)}")
+    if "@" in text and not scope:
+        raise ValueError(f"fault {kind!r}: name a bucket or a region after @")
     if not sep:
-        return kind, None
+        return FaultSpec(kind, None, scope)
     if not count.isdigit() or int(count) < 1:
         raise ValueError(f"fault {kind!r}: TIMES must be a positive integer, got {count!r}")
-    return kind, int(count)
+    return FaultSpec(kind, int(count), scope)
 
 
 @dataclass
 class _Pending:
     kind: str
     times: int | None  # None: every request
+    bucket: str | None  # only requests for this bucket; None = any
+    region: str | None  # only requests for this region; None = any
+
+    def applies(self, bucket: str, region: str) -> bool:
+        return self.bucket in (None, bucket) and self.region in (None, region)
 
 
 class FaultPlan:
@@ -81,36 +99,37 @@ class FaultPlan:
 
     `add("http500", 2); add("truncated_body", 1)` serves two 500s, then one
     truncated body, then normal answers. A fault with times=None never runs out,
-    so faults added after it wait until `clear()`.
+    so faults added after it wait until `clear()`. A fault scoped to a bucket or a
+    region is served only to requests for it; other requests pass it by.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: list[_Pending] = []
 
-    def add(self, kind: str, times: int | None = None) -> None:
+    def add(self, kind: str, times: int | None = None, *, bucket: str | None = None, region: str | None = None) -> None:
         if kind not in FAULTS:
             raise ValueError(f"unknown fault {kind!r}; known: {', '.join(FAULTS)}")
         if times is not None and times < 1:
             raise ValueError("times must be None (always) or a positive integer")
         with self._lock:
-            self._pending.append(_Pending(kind, times))
+            self._pending.append(_Pending(kind, times, bucket, region))
 
     def clear(self) -> None:
         with self._lock:
             self._pending.clear()
 
-    def take(self) -> str | None:
-        """The fault for the next request, if any, counting it as served."""
+    def take(self, bucket: str = "", region: str = "") -> str | None:
+        """The fault for the next request for `bucket` in `region`, if any, counting it as served."""
         with self._lock:
-            if not self._pending:
+            pending = next((entry for entry in self._pending if entry.applies(bucket, region)), None)
+            if pending is None:
                 return None
-            first = self._pending[0]
-            if first.times is not None:
-                first.times -= 1
-                if first.times == 0:
-                    self._pending.pop(0)
-            return first.kind
+            if pending.times is not None:
+                pending.times -= 1
+                if pending.times == 0:
+                    self._pending.remove(pending)
+            return pending.kind
 
 
 # ---- canned bodies ----------------------------------------------------------

@@ -1,9 +1,10 @@
-"""A local Tencent CI server speaking `GET /picqueue` over real HTTP on loopback.
+"""A local Tencent CI server: an account's queue listings and bucket lists over real HTTP on loopback.
 
 Used by the tests, `cqtui --demo` and `cqtui emulator`. Standard library only:
 a ThreadingHTTPServer in a daemon thread, HTTP/1.1 keep-alive, and the same
-signer as the client for checking signatures (see auth.py). Faults are listed
-in faults.FAULTS.
+signer as the client for checking signatures (see auth.py) against the Host
+header the request carries. Requests are routed by that Host (account.py);
+faults are listed in faults.FAULTS and may be scoped to a bucket or a region.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from cqtui.ci.kinds import KINDS, Kind, Shape
 from cqtui.ci.models import Queue
+from cqtui.emulator.account import Account, Target, single_bucket_account, with_queues
 from cqtui.emulator.auth import check_request
-from cqtui.emulator.data import demo_queues, generated_queue
+from cqtui.emulator.data import generated_queue
 from cqtui.emulator.faults import (
     DATA_FAULTS,
     DOCTYPE,
@@ -38,8 +41,14 @@ from cqtui.emulator.faults import (
     huge_body_pieces,
     json_error,
 )
-from cqtui.emulator.listing import Catalogue, InvalidArgument, ListRequest, parse_list_params
-from cqtui.emulator.xmlbody import error_xml, queue_page_xml, queue_problems, queue_xml
+from cqtui.emulator.listing import (
+    InvalidArgument,
+    ListRequest,
+    page_of,
+    parse_bucket_params,
+    parse_list_params,
+)
+from cqtui.emulator.xmlbody import error_xml, page_xml, queue_page_xml, queue_problems, queue_xml
 
 # Public on purpose: the emulator's demo credentials open nothing but the emulator.
 DEMO_SECRET_ID = "AKIDEMULATOR0000000000"
@@ -47,6 +56,8 @@ DEMO_SECRET_KEY = "emulator-secret-key-not-a-real-one"
 
 _MAX_REQUEST_BODY = 1024 * 1024
 _IDLE_CONNECTION_SECONDS = 120
+_NO_ANSWER_SECONDS = 120  # the `no_answer` fault holds a request this long, or until stop()
+_KIND_AT = {kind.path: kind for kind in KINDS.values()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +68,16 @@ class RecordedRequest:
     path: str
     params: dict[str, str]
     headers: dict[str, str]
+    host: str = ""  # the Host header, as sent
 
 
 class Emulator:
     """Start with `.start()` (returns the base URL) or `with Emulator() as emulator:`.
+
+    Serves `account` (account.py); without one, a single bucket (examplebucket-1250000000
+    in ap-guangzhou) with `queues` (default: the demo image-processing queues) that
+    answers for any bucket host, as the v1 emulator did. `queues` gets and sets the
+    first bucket's image-processing queues.
 
     `latency_ms`, `clock_skew_seconds`, `queues`, `token` and
     `denied_secret_ids` may be changed while it runs. `secrets` maps every
@@ -74,6 +91,7 @@ class Emulator:
     def __init__(
         self,
         *,
+        account: Account | None = None,
         secret_id: str = DEMO_SECRET_ID,
         secret_key: str = DEMO_SECRET_KEY,
         queues: Iterable[Queue] | None = None,
@@ -93,7 +111,11 @@ class Emulator:
         self.host = host
         self.port = port
         self.base_url = ""
-        self.queues = demo_queues() if queues is None else queues
+        if account is not None and queues is not None:
+            raise ValueError("give an account or queues, not both")
+        self.account = account or single_bucket_account()
+        if queues is not None:
+            self.queues = queues
         self._faults = FaultPlan()
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
@@ -109,7 +131,7 @@ class Emulator:
 
     @property
     def queues(self) -> list[Queue]:
-        return list(self._catalogue.queues)
+        return list(self.account.first.catalogue("pic").queues)
 
     @queues.setter
     def queues(self, queues: Iterable[Queue]) -> None:
@@ -117,11 +139,17 @@ class Emulator:
         problems = queue_problems(queues)
         if problems:
             raise ValueError(f"queue text XML cannot carry: {problems[0]}")
-        self._catalogue = Catalogue(queues)
+        with_queues(self.account, "pic", queues)
 
-    def set_fault(self, kind: str, times: int | None = None) -> None:
-        """Serve fault `kind` (see faults.FAULTS) to the next `times` requests; None = always."""
-        self._faults.add(kind, times)
+    def set_fault(
+        self, kind: str, times: int | None = None, *, bucket: str | None = None, region: str | None = None
+    ) -> None:
+        """Serve fault `kind` (see faults.FAULTS) to the next `times` requests; None = always.
+
+        With `bucket` or `region`, only to requests for that bucket (its CI host) or that
+        region (its bucket hosts and its region host); the others are answered as usual.
+        """
+        self._faults.add(kind, times, bucket=bucket, region=region)
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -309,15 +337,19 @@ class _Handler(BaseHTTPRequestHandler):
         params = dict(parse_qsl(url.query, keep_blank_values=True))
         headers = {name.lower(): value for name, value in self.headers.items()}
         self._consume_body(headers)
-        emulator._record(RecordedRequest(self.command, path, params, headers))
+        host = headers.get("host", "")
+        emulator._record(RecordedRequest(self.command, path, params, headers, host))
+        target = emulator.account.target(host)
+        self._target = target
 
-        fault = emulator._faults.take()
+        fault = emulator._faults.take(target.bucket_id, target.region)
         if not emulator._wait_latency():
             self.close_connection = True
             return
         if fault is not None and fault not in DATA_FAULTS:
             self._serve_fault(fault, emulator)
             return
+        kind = _KIND_AT.get(path)
         rejection = check_request(
             method=self.command,
             path=path,
@@ -327,21 +359,37 @@ class _Handler(BaseHTTPRequestHandler):
             now=emulator.now(),
             token=emulator.token,
             denied=emulator.denied_secret_ids,
+            denied_action=kind.list_action if kind else "",
         )
         if rejection is not None:
             self._send_error(rejection.status, rejection.code, rejection.message)
-        elif path != "/picqueue":
+        elif kind is None:
             self._send_error(404, "NoSuchResource", "The specified resource does not exist.")
         elif self.command != "GET":
             self._send_error(405, "MethodNotAllowed", f"The method {self.command} is not allowed here.")
         else:
             try:
-                request = parse_list_params(params)
+                body = self._listing(kind, params, target, emulator, fault)
             except InvalidArgument as problem:
                 self._send_error(400, "InvalidArgument", str(problem))
                 return
-            page = emulator._catalogue.select(request, request_id=self._request_id, fault=fault)
-            self._send(200, queue_page_xml(page))
+            if body is not None:
+                self._send(200, body)
+
+    def _listing(
+        self, kind: Kind, params: dict[str, str], target: Target, emulator: Emulator, fault: str | None
+    ) -> bytes | None:
+        """The body of a listing of `kind` for `target`; None when an error was sent instead."""
+        if kind.shape is Shape.BUCKET:
+            request = parse_bucket_params(kind, params, target.region)
+            buckets = [bucket.model() for bucket in emulator.account.listed(kind, request)]
+            return page_xml(kind, page_of(buckets, request.paging, request_id=self._request_id))
+        if target.bucket is None:
+            self._send_error(404, "NoSuchBucket", target.refusal or "The request names no bucket.")
+            return None
+        queue_request = parse_list_params(kind, params)
+        page = target.bucket.catalogue(kind.key).select(queue_request, request_id=self._request_id, fault=fault)
+        return page_xml(kind, page)
 
     def _consume_body(self, headers: dict[str, str]) -> None:
         """Read a small request body so the connection stays usable; otherwise close it after answering."""
@@ -376,8 +424,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, error_xml(code, message, self._request_id, self._trace_id))
 
     def _first_page(self, emulator: Emulator) -> bytes:
+        """Page 1 of the asked bucket's image-processing queues (the body of several faults)."""
         request = ListRequest(page_number=1, page_size=10, state=None, queue_ids=())
-        return queue_page_xml(emulator._catalogue.select(request, request_id=self._request_id))
+        bucket = self._target.bucket or emulator.account.first
+        return queue_page_xml(bucket.catalogue("pic").select(request, request_id=self._request_id))
 
     def _serve_fault(self, kind: str, emulator: Emulator) -> None:
         if kind in ERROR_FAULTS:
@@ -422,6 +472,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._reset()
         elif kind == "huge_body":
             self._stream_huge(emulator)
+        elif kind == "no_answer":
+            emulator._stopping.wait(_NO_ANSWER_SECONDS)
+            self.close_connection = True
         else:
             raise AssertionError(f"fault {kind!r} has no answer")
 
@@ -432,7 +485,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.close()  # the fd really closes (RST) when finish() drops the last file
 
     def _stream_huge(self, emulator: Emulator) -> None:
-        queues = emulator._catalogue.queues
+        queues = emulator.account.first.catalogue("pic").queues
         element = queue_xml(queues[0] if queues else generated_queue(0)).encode("utf-8")
         self._start(200, "application/xml", None)
         for piece in huge_body_pieces(self._request_id, element):

@@ -1,4 +1,4 @@
-"""The emulator's XML bodies: a `/picqueue` listing and a CI error, as bytes.
+"""The emulator's XML bodies: a listing of any kind and a CI error, as bytes.
 
 Text is escaped for XML 1.0. C1 controls (U+0080-U+009F) are legal XML and pass
 through untouched, which is exactly what makes them dangerous on a terminal;
@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Queue, QueuePage
+from cqtui.ci.kinds import PIC, Kind, Shape
+from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, Bucket, NotifyConfig, Page, Queue
 
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # CR is escaped as a reference: a parser would otherwise normalise it to LF.
@@ -70,16 +71,33 @@ def queue_xml(queue: Queue) -> str:
     )
 
 
-def queue_page_xml(page: QueuePage) -> bytes:
-    """The body of a successful `GET /picqueue`. None integers are left out."""
+def bucket_xml(kind: Kind, bucket: Bucket) -> str:
+    """One bucket list entry: the fields `kind`'s list holds, by their API names (its details' titles)."""
+    fields = "".join(
+        _element(column.title, str(column.value(bucket))) for column in kind.details if column.type != "services"
+    )
+    return f"<{kind.list_element}>{fields}</{kind.list_element}>"
+
+
+def page_xml(kind: Kind, page: Page) -> bytes:
+    """The body of a successful listing of `kind`. None integers are left out."""
     parts: list[str] = ["<Response>", _element("RequestId", page.request_id)]
     parts.append(_integer("TotalCount", page.total_count))
     parts.append(_integer("PageNumber", page.page_number))
     parts.append(_integer("PageSize", page.page_size))
-    parts.extend(queue_xml(queue) for queue in page.queues)
-    parts.extend(_element("NonExistPIDs", pid) for pid in page.non_exist_pids)
+    if kind.shape is Shape.QUEUE:
+        parts.extend(queue_xml(queue) for queue in page.items)
+    else:
+        parts.extend(bucket_xml(kind, bucket) for bucket in page.items)
+    if kind.lookup is not None:
+        parts.extend(_element(kind.lookup.missing_element, pid) for pid in page.missing_ids)
     parts.append("</Response>")
     return "".join(parts).encode("utf-8")
+
+
+def queue_page_xml(page: Page) -> bytes:
+    """The body of a successful `GET /picqueue`."""
+    return page_xml(PIC, page)
 
 
 def error_xml(code: str, message: str, request_id: str, trace_id: str) -> bytes:

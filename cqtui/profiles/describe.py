@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cqtui.ci.credentials import mask
-from cqtui.ci.endpoint import default_endpoint
+from cqtui.ci.endpoint import HostKind, Where
+from cqtui.ci.errors import ConfigError
 from cqtui.profiles import document
 from cqtui.profiles.fields import PROFILE_FIELDS
 from cqtui.profiles.resolve import ENVIRONMENT_PROFILE, FROM_COMMAND, Choice, Overrides, Selected, choose_values
@@ -82,6 +83,17 @@ def _secret_state(choice: Choice | None, profile: Mapping[str, Any]) -> str:
     return "set"
 
 
+def _derived_endpoint(region: object, bucket: object) -> str:
+    """Where requests go without an endpoint: the CI host itself."""
+    try:
+        where = Where(str(region), str(bucket))
+    except ConfigError:
+        return NOT_SET  # resolving the profile reports what is wrong
+    if bucket:
+        return f"https://{where.host_for(HostKind.BUCKET)} (derived)"
+    return f"https://{where.host_for(HostKind.REGION)} and each bucket's CI host (derived)"
+
+
 def show_rows(selected: Selected, overrides: Overrides, env: Mapping[str, str]) -> list[ShowRow]:
     chosen = choose_values(selected.table, overrides, env)
 
@@ -91,10 +103,7 @@ def show_rows(selected: Selected, overrides: Overrides, env: Mapping[str, str]) 
     region = chosen["region"].value if "region" in chosen else ""
     bucket = chosen["bucket"].value if "bucket" in chosen else ""
     endpoint = chosen["endpoint"].value
-    if not endpoint and isinstance(region, str) and isinstance(bucket, str) and region and bucket:
-        endpoint_text = f"{visible(default_endpoint(bucket, region))} (derived)"
-    else:
-        endpoint_text = _text(endpoint)
+    endpoint_text = _text(endpoint) if endpoint else _derived_endpoint(region, bucket)
     secret_id = chosen.get("secret_id")
     rows = [
         ShowRow("name", visible(selected.name or ENVIRONMENT_PROFILE), selected.how),

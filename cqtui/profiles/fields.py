@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from cqtui.ci.credentials import mask
-from cqtui.ci.endpoint import BUCKET_PATTERN, REGION_PATTERN, endpoint_problem
+from cqtui.ci.endpoint import bucket_problem, endpoint_problem, region_problem
+from cqtui.ci.regions import region_mistake
 from cqtui.safetext import visible
 
 STRING_FIELDS = ("secret_id", "secret_key", "secret_key_command", "token", "region", "bucket", "endpoint")
@@ -43,10 +44,10 @@ def field_problem(field: str, value: object) -> str | None:
         return None
     if not isinstance(value, str):
         return f"{field} must be a string, not {type(value).__name__}"
-    if field == "region" and not REGION_PATTERN.match(value):
-        return f"region {visible(value)!r} must look like ap-guangzhou (lower-case letters, digits and '-')"
-    if field == "bucket" and not BUCKET_PATTERN.match(value):
-        return f"bucket {visible(value)!r} must look like BucketName-APPID, e.g. examplebucket-1250000000"
+    if field == "region":  # `gz` is well-formed, but plainly meant ap-guangzhou
+        return region_mistake(value) or region_problem(value)
+    if field == "bucket":
+        return bucket_problem(value)
     if field == "endpoint" and value:
         problem = endpoint_problem(value)
         return f"endpoint {visible(value)!r}: {problem}" if problem else None

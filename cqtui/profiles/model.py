@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cqtui.ci.credentials import Credentials
-from cqtui.ci.endpoint import default_endpoint
+from cqtui.ci.endpoint import Where
 
 DEFAULT_PAGE_SIZE = 10
 
@@ -14,14 +14,16 @@ DEFAULT_PAGE_SIZE = 10
 class ResolvedProfile:
     name: str
     region: str
-    bucket: str
+    bucket: str  # "" for a profile that lists the whole account
     credentials: Credentials
     endpoint: str = ""
     page_size: int = DEFAULT_PAGE_SIZE
     refresh_seconds: int = 0
     # field name -> where its value came from ("--region", "profile", "TENCENTCLOUD_REGION", ...)
     sources: dict[str, str] = field(default_factory=dict, compare=False)
+    warnings: tuple[str, ...] = ()  # worth saying, not worth stopping for (a region cqtui does not know)
 
     @property
-    def base_url(self) -> str:
-        return self.endpoint or default_endpoint(self.bucket, self.region)
+    def where(self) -> Where:
+        """Who is asked: the profile's region, and its bucket when it has one."""
+        return Where(self.region, self.bucket)

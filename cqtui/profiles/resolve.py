@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import ConfigError
+from cqtui.ci.regions import region_warning
 from cqtui.profiles import document
 from cqtui.profiles.errors import NoProfileError
 from cqtui.profiles.fields import PROFILE_FIELDS, field_problem
@@ -42,7 +43,7 @@ ENVIRONMENT_PROFILE = "environment"  # the name shown when no profile file is us
 FROM_PROFILE = "profile"
 FROM_COMMAND = "secret_key_command"
 FROM_DEFAULT = "default"
-REQUIRED = ("region", "bucket", "secret_id", "secret_key")
+REQUIRED = ("region", "secret_id", "secret_key")  # no bucket: the profile lists the whole account
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +134,6 @@ def _missing_message(field: str, selected: Selected) -> str:
     place = f"in [profiles.{visible(selected.name)}]" if selected.name else "in a profile"
     hints = {
         "region": f"set region {place}, pass --region, or set {ENV_REGION}",
-        "bucket": f"set bucket {place} or pass --bucket BucketName-APPID",
         "secret_id": f"set secret_id {place} or set {ENV_SECRET_ID}",
         "secret_key": f"set secret_key or secret_key_command {place}, or set {ENV_SECRET_KEY}",
     }
@@ -171,8 +171,8 @@ def resolve_profile(
         if selected.name is None:
             raise NoProfileError(
                 f"no profile in {shown(path)} and the environment lacks {', '.join(missing)}: "
-                "run `cqtui profiles add NAME --region REGION --bucket BUCKET`, or set "
-                f"{ENV_SECRET_ID}, {ENV_SECRET_KEY} and {ENV_REGION} and pass --bucket"
+                "run `cqtui profiles add NAME --region REGION [--bucket BUCKET]`, or set "
+                f"{ENV_SECRET_ID}, {ENV_SECRET_KEY} and {ENV_REGION}"
             )
         message = _missing_message(missing[0], selected)
         raise ConfigError(message, path=shown(path), key=f"profiles.{visible(selected.name)}")
@@ -195,6 +195,7 @@ def resolve_profile(
     def value(field: str, default: Any = "") -> Any:
         return chosen[field].value if field in chosen else default
 
+    warning = region_warning(value("region"))
     return ResolvedProfile(
         name=selected.name or ENVIRONMENT_PROFILE,
         region=value("region"),
@@ -204,6 +205,7 @@ def resolve_profile(
         page_size=value("page_size"),
         refresh_seconds=value("refresh_seconds"),
         sources={"name": selected.how} | {field: choice.source for field, choice in chosen.items()},
+        warnings=(f"warning: {warning} ({chosen['region'].source})",) if warning else (),
     )
 
 

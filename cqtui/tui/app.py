@@ -20,7 +20,8 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from cqtui.ci.errors import CqtuiError
-from cqtui.ci.models import ListQuery, Queue, QueuePage
+from cqtui.ci.kinds import PIC
+from cqtui.ci.models import ListQuery, Page, Queue
 from cqtui.ci.timing import Timeouts
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.safetext import visible
@@ -43,7 +44,7 @@ FETCH_GROUP = "fetch-page"
 WARM_UP_GROUP = "build-client"
 
 ClientFactory = Callable[[ResolvedProfile], "CiClient"]
-PageRequest = Callable[[], Awaitable[QueuePage]]
+PageRequest = Callable[[], Awaitable[Page]]
 
 
 def default_client(profile: ResolvedProfile, *, timeouts: Timeouts) -> CiClient:
@@ -124,7 +125,7 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
     def fetch(self, query: ListQuery | None = None) -> None:
         """Ask for `query` (default: the wanted one again). Screens show the target at once."""
         query = query or self.listing.wanted
-        self._start_fetch(query, lambda: self._ensure_client().list_queues(query))
+        self._start_fetch(query, lambda: self._ensure_client().list(PIC, self.profile.where, query))
 
     def _start_fetch(
         self, query: ListQuery, request: PageRequest, *, seconds_taken: Callable[[], float] | None = None
@@ -171,7 +172,7 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
             )
         )
         pages = self.listing.total_pages
-        if not page.queues and pages is not None and message.query.page_number > pages:
+        if not page.items and pages is not None and message.query.page_number > pages:
             # Queues went away since the page count was known: show the last page that has some.
             self.fetch(replace(message.query, page_number=pages))
             return
@@ -292,9 +293,9 @@ class CqtuiApp(NoLocalsOnCrash, App[int]):
 
         def looked_up(ids: tuple[str, ...] | None) -> None:
             if ids is not None:
-                self.fetch(replace(self.listing.wanted, queue_ids=ids, page_number=1))
+                self.fetch(replace(self.listing.wanted, ids=ids, page_number=1))
 
-        self.push_screen(LookupDialog(self.listing.wanted.queue_ids), looked_up)
+        self.push_screen(LookupDialog(self.listing.wanted.ids), looked_up)
 
     # -- profiles ------------------------------------------------------------------
 

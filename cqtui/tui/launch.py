@@ -12,12 +12,15 @@ import sys
 from typing import TYPE_CHECKING
 
 from cqtui.ci.credentials import Credentials
+from cqtui.ci.errors import ConfigError
+from cqtui.ci.kinds import PIC
 from cqtui.ci.models import ListQuery
 from cqtui.ci.timing import Timeouts
 from cqtui.profiles.errors import NoProfileError
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.profiles.resolve import resolve_from_args
 from cqtui.profiles.store import load_keymap
+from cqtui.safetext import visible
 
 if TYPE_CHECKING:
     from cqtui.tui.app import CqtuiApp
@@ -85,8 +88,10 @@ def app_for(args: argparse.Namespace) -> CqtuiApp:
     from cqtui.tui.prefetch import FirstPage
 
     profile = resolve_from_args(args)
+    if not profile.bucket:
+        start_without_a_bucket(profile)
     waiting = timeouts(args)
-    first_page = FirstPage(profile, ListQuery(page_size=profile.page_size), waiting)
+    first_page = FirstPage(profile, PIC, ListQuery(page_size=profile.page_size), waiting)
     from cqtui.tui.app import CqtuiApp
     from cqtui.tui.profile_source import ConfigProfiles
 
@@ -99,10 +104,22 @@ def app_for(args: argparse.Namespace) -> CqtuiApp:
     )
 
 
+def start_without_a_bucket(profile: ResolvedProfile) -> None:
+    """Where a profile without a bucket will start: the account's buckets view (issue 13, not built yet).
+
+    Until then a one-line usage error (exit 2), before Textual is loaded.
+    """
+    raise ConfigError(
+        f"profile {visible(profile.name)} has no bucket, and the TUI's buckets view is not built yet: "
+        "pass --bucket BucketName-APPID (see `cqtui buckets`)"
+    )
+
+
 def _run_demo(args: argparse.Namespace) -> int:
-    """The emulator in this process on a free loopback port; no file is read or written."""
+    """The demo account's emulator in this process on a free loopback port; no file is read or written."""
+    from cqtui.emulator.account import demo_account
     from cqtui.emulator.server import Emulator
     from cqtui.tui.app import CqtuiApp
 
-    with Emulator() as emulator:
+    with Emulator(account=demo_account()) as emulator:
         return CqtuiApp(demo_profile(emulator.base_url), timeouts=timeouts(args)).run() or 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from cqtui.ci.errors import CqtuiError
-from cqtui.ci.models import ListQuery, Queue, QueuePage
+from cqtui.ci.models import ListQuery, Page, Queue
 
 PAGE_SIZES = (10, 20, 50, 100)
 STATE_FILTERS: tuple[str | None, ...] = (None, "Active", "Paused")
@@ -41,25 +41,25 @@ def with_page_size(query: ListQuery, size: int) -> ListQuery:
     return replace(query, page_size=size, page_number=first_index // size + 1)
 
 
-def find_queue(page: QueuePage, queue_id: str) -> Queue | None:
+def find_queue(page: Page, queue_id: str) -> Queue | None:
     """The queue with `queue_id` on `page` (None for an empty id: it identifies nothing)."""
     if not queue_id:
         return None
     # An id twice on one page (a buggy or hostile server) identifies nothing either:
     # screens then keep the queue they were opened with.
-    matches = [queue for queue in page.queues if queue.queue_id == queue_id]
+    matches = [queue for queue in page.items if queue.queue_id == queue_id]
     return matches[0] if len(matches) == 1 else None
 
 
 def same_listing(a: ListQuery, b: ListQuery) -> bool:
     """Same filter and page size: page counts carry over from one to the other."""
-    return (a.page_size, a.state, a.queue_ids) == (b.page_size, b.state, b.queue_ids)
+    return (a.page_size, a.state, a.ids, a.options) == (b.page_size, b.state, b.ids, b.options)
 
 
 @dataclass(frozen=True, slots=True)
 class Listing:
     wanted: ListQuery
-    page: QueuePage | None = None
+    page: Page | None = None
     loaded_query: ListQuery | None = None
     fetched_at: datetime | None = None
     latency_ms: int | None = None
@@ -92,4 +92,4 @@ class Listing:
         # No TotalCount (or another filter in flight): only a full page hints at more.
         if self.page is None or self.loaded_query is None or not same_listing(self.loaded_query, self.wanted):
             return True
-        return len(self.page.queues) < self.wanted.page_size
+        return len(self.page.items) < self.wanted.page_size

@@ -7,11 +7,11 @@ from datetime import datetime
 from textual.message import Message
 
 from cqtui.ci.errors import CqtuiError
-from cqtui.ci.models import ListQuery, QueuePage
+from cqtui.ci.models import ListQuery, Page
 
 
 class PageLoaded(Message):
-    def __init__(self, seq: int, query: ListQuery, page: QueuePage, fetched_at: datetime, latency_ms: int) -> None:
+    def __init__(self, seq: int, query: ListQuery, page: Page, fetched_at: datetime, latency_ms: int) -> None:
         super().__init__()
         self.seq = seq
         self.query = query

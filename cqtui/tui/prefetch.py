@@ -23,7 +23,8 @@ import threading
 from concurrent.futures import Future
 
 from cqtui.ci.errors import CqtuiError
-from cqtui.ci.models import ListQuery, QueuePage
+from cqtui.ci.kinds import Kind
+from cqtui.ci.models import ListQuery, Page
 from cqtui.ci.timing import Timeouts
 from cqtui.profiles.model import ResolvedProfile
 
@@ -33,16 +34,16 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 # A page or an error, and the request's own seconds: what the child sends back.
-Outcome = tuple[QueuePage | BaseException, float]
+Outcome = tuple[Page | BaseException, float]
 
 
-def fetch(profile: ResolvedProfile, query: ListQuery, timeouts: Timeouts) -> Outcome:
+def fetch(profile: ResolvedProfile, kind: Kind, query: ListQuery, timeouts: Timeouts) -> Outcome:
     """Make the request here and now; an error is returned, not raised."""
     from cqtui.ci.oneshot import oneshot_client_for
 
     try:
         with oneshot_client_for(profile, timeouts=timeouts) as client:
-            page = client.list_queues(query)
+            page = client.list(kind, profile.where, query)
             return page, client.last_latency or 0.0
     except Exception as error:  # the app shows it like any failed fetch
         return error, 0.0
@@ -57,16 +58,23 @@ def may_fork() -> bool:
 
 
 class FirstPage:
-    """The answer to `query`, on its way from the moment this object exists."""
+    """The answer to `query` for `kind`, on its way from the moment this object exists."""
 
     def __init__(
-        self, profile: ResolvedProfile, query: ListQuery, timeouts: Timeouts, *, in_child: bool | None = None
+        self,
+        profile: ResolvedProfile,
+        kind: Kind,
+        query: ListQuery,
+        timeouts: Timeouts,
+        *,
+        in_child: bool | None = None,
     ) -> None:
         """`in_child`: make the request in a forked child (default: where `may_fork()`)."""
+        self.kind = kind
         self.query = query
         self.seconds = 0.0  # how long the request took, once answered
         self.in_child = may_fork() if in_child is None else in_child
-        self._answer: Future[QueuePage] = Future()
+        self._answer: Future[Page] = Future()
         self._child_pid: int | None = None
         self._child_lock = threading.Lock()
         target: Callable[..., None] = self._fetch_here
@@ -78,7 +86,7 @@ class FirstPage:
                 self.in_child = False
         threading.Thread(target=target, args=args, name="cqtui-first-page", daemon=True).start()
 
-    async def page(self) -> QueuePage:
+    async def page(self) -> Page:
         import asyncio  # loaded by Textual by the time the app awaits this
 
         try:
@@ -91,7 +99,7 @@ class FirstPage:
 
     def _fetch_here(self, profile: ResolvedProfile, timeouts: Timeouts) -> None:
         if self._answer.set_running_or_notify_cancel():
-            self._settle(fetch(profile, self.query, timeouts))
+            self._settle(fetch(profile, self.kind, self.query, timeouts))
 
     # -- in a forked child -------------------------------------------------------
 
@@ -106,7 +114,7 @@ class FirstPage:
             raise
         if pid == 0:
             os.close(read_end)
-            _answer_from_child(write_end, profile, self.query, timeouts)  # never returns
+            _answer_from_child(write_end, profile, self.kind, self.query, timeouts)  # never returns
         os.close(write_end)
         self._child_pid = pid
         return read_end
@@ -140,10 +148,12 @@ class FirstPage:
             self._answer.set_result(answer)
 
 
-def _answer_from_child(write_end: int, profile: ResolvedProfile, query: ListQuery, timeouts: Timeouts) -> None:
+def _answer_from_child(
+    write_end: int, profile: ResolvedProfile, kind: Kind, query: ListQuery, timeouts: Timeouts
+) -> None:
     """The forked child's whole life: request, send the outcome, exit without the parent's clean-up."""
     try:
-        outcome = fetch(profile, query, timeouts)
+        outcome = fetch(profile, kind, query, timeouts)
         try:
             data = pickle.dumps(outcome)
         except Exception as problem:  # noqa: BLE001 - an error that cannot travel: send its words

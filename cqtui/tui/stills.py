@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 
 from cqtui.ci.client import CiClient
 from cqtui.ci.timing import RetryPolicy
+from cqtui.emulator.account import demo_account
 from cqtui.emulator.server import Emulator
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.tui.app import CqtuiApp
@@ -29,13 +30,13 @@ SIZES = ((80, 24), (120, 40))
 
 @contextmanager
 def stills_emulator() -> Iterator[Emulator]:
-    with Emulator(stable_ids=True) as emulator:
+    with Emulator(account=demo_account(), stable_ids=True) as emulator:
         yield emulator
 
 
 def quick_client(profile: ResolvedProfile) -> CiClient:
     """No waiting between retries: a still of an error should not take seconds."""
-    return CiClient(profile.base_url, profile.credentials, retry=RetryPolicy(attempts=1))
+    return CiClient(profile.credentials, endpoint=profile.endpoint, retry=RetryPolicy(attempts=1))
 
 
 def stills_app(emulator: Emulator) -> CqtuiApp:

@@ -41,18 +41,19 @@ class Imported:
     bucket: str = ""
 
     def values(self) -> dict[str, Any]:
-        """Profile fields; bucket or region missing from the source is an error naming the flag."""
-        for name, flag, example in (("bucket", "--bucket", "BucketName-APPID"), ("region", "--region", "ap-guangzhou")):
-            if not getattr(self, name):
-                raise ConfigError(
-                    f"{self.tool} ({visible(self.origin)}) has no {name}; pass {flag} {example}", key=flag
-                )
+        """Profile fields; a region missing from the source is an error naming the flag. A bucket is
+        optional: a profile without one lists the account's buckets."""
+        if not self.region:
+            raise ConfigError(
+                f"{self.tool} ({visible(self.origin)}) has no region; pass --region ap-guangzhou", key="--region"
+            )
         values: dict[str, Any] = {
             "secret_id": self.credentials.secret_id,
             "secret_key": self.credentials.secret_key,
             "region": self.region,
-            "bucket": self.bucket,
         }
+        if self.bucket:
+            values["bucket"] = self.bucket
         if self.credentials.token:
             values["token"] = self.credentials.token
         return values

@@ -4,25 +4,8 @@ from __future__ import annotations
 
 import re
 
-# coscmd's short names and the old COS v4 names, as coscmd itself maps them.
-ALIASES = {
-    "bj": "ap-beijing",
-    "tj": "ap-beijing-1",
-    "cn-north": "ap-beijing-1",
-    "tianjin": "ap-beijing-1",
-    "gz": "ap-guangzhou",
-    "cn-south": "ap-guangzhou",
-    "sh": "ap-shanghai",
-    "cn-east": "ap-shanghai",
-    "cd": "ap-chengdu",
-    "cn-southwest": "ap-chengdu",
-    "cq": "ap-chongqing",
-    "hk": "ap-hongkong",
-    "sgp": "ap-singapore",
-    "spg": "ap-singapore",
-    "ca": "na-toronto",
-    "ger": "eu-frankfurt",
-}
+from cqtui.ci.regions import ALIASES
+
 # cos.<region>.myqcloud.com, optionally behind a bucket name
 _COS_HOST = re.compile(r"(?:^|\.)cos\.([a-z0-9-]+)\.myqcloud\.com$")
 

@@ -17,8 +17,8 @@ from textual.worker import Worker, WorkerState
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import ConfigError, CqtuiError
 from cqtui.ci.hints import hint_for
-from cqtui.ci.models import ListQuery, QueuePage
-from cqtui.ci.oneshot import OneShotClient
+from cqtui.ci.oneshot import oneshot_client_for
+from cqtui.ci.probe import ProbeResult, probe
 from cqtui.ci.timing import Timeouts
 from cqtui.profiles import document, store
 from cqtui.profiles.model import DEFAULT_PAGE_SIZE, ResolvedProfile
@@ -217,24 +217,23 @@ class ProfileForm(Screen[str | None]):
 
     async def _test(self, texts: dict[str, str]) -> None:
         try:
-            page, seconds = await asyncio.to_thread(self._list_one_queue, texts)
+            result = await asyncio.to_thread(self._probe, texts)
         except CqtuiError as error:
             self._say(_failure_text(error))
             return
-        latency = round(seconds * 1000)
+        latency = round(result.latency * 1000)
         self._say(
             Text.assemble(
                 ("Connected. ", "bold"),
-                f"{page.total_count if page.total_count is not None else '?'} queues · {latency} ms · "
-                f"RequestId {visible(page.request_id) or '-'}",
+                f"{result.count_text} · {latency} ms · RequestId {result.request_id or '-'}",
             )
         )
 
-    def _list_one_queue(self, texts: dict[str, str]) -> tuple[QueuePage, float]:
+    def _probe(self, texts: dict[str, str]) -> ProbeResult:
         """One signed list call with what the form holds (off the event loop: a key command may run)."""
         profile = self._profile_from(texts)
-        with OneShotClient(profile.base_url, profile.credentials, timeouts=self._timeouts) as client:
-            return client.list_queues(ListQuery(page_size=1)), client.last_latency or 0.0
+        with oneshot_client_for(profile, timeouts=self._timeouts) as client:
+            return probe(client, profile.where)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == TEST_GROUP and event.state == WorkerState.ERROR:

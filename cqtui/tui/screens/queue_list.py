@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Static
 
-from cqtui.ci.models import ListQuery, QueuePage
+from cqtui.ci.models import ListQuery, Page
 from cqtui.safetext import visible
 from cqtui.tui.listing import (
     Listing,
@@ -29,16 +29,16 @@ def notice_text(listing: Listing) -> Text:
     """What the list wants the user to notice: unknown ids, tolerated problems, an empty page."""
     page, wanted = listing.page, listing.wanted
     lines: list[Text] = []
-    if wanted.queue_ids:
-        lines.append(Text(f"Looking up {len(wanted.queue_ids)} queue id(s); escape shows all queues again."))
+    if wanted.ids:
+        lines.append(Text(f"Looking up {len(wanted.ids)} queue id(s); escape shows all queues again."))
     if page is not None:
-        if page.non_exist_pids:
-            unknown = ", ".join(visible(pid) for pid in page.non_exist_pids)
+        if page.missing_ids:
+            unknown = ", ".join(visible(pid) for pid in page.missing_ids)
             lines.append(Text.assemble(("Unknown queue ids: ", "bold"), unknown))
         if page.problems:
             problems = "; ".join(visible(problem) for problem in page.problems)
             lines.append(Text.assemble(("Answer had problems: ", "bold"), problems))
-        if not page.queues and listing.error is None:
+        if not page.items and listing.error is None:
             lines.append(Text("No queues on this page."))
     elif listing.loading:
         lines.append(Text("Loading queues…"))
@@ -67,7 +67,7 @@ class QueueListScreen(CqtuiScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._shown_page: QueuePage | None = None
+        self._shown_page: Page | None = None
         self._shown_notice: Text | None = None
 
     def heading(self) -> str:
@@ -87,7 +87,7 @@ class QueueListScreen(CqtuiScreen):
     def listing_changed(self, listing: Listing) -> None:
         if listing.page is not self._shown_page or not self.table.columns:
             self._shown_page = listing.page
-            queues = listing.page.queues if listing.page is not None else ()
+            queues = listing.page.items if listing.page is not None else ()
             self.table.show_queues(queues, self.app.clock.now())
         text = notice_text(listing)
         if text != self._shown_notice:  # an unchanged notice must not relayout the screen
@@ -119,7 +119,7 @@ class QueueListScreen(CqtuiScreen):
         elif action == "smaller_page":
             return smaller_page_size(size) is not None or None
         elif action == "clear_lookup":
-            return bool(listing.wanted.queue_ids)
+            return bool(listing.wanted.ids)
         elif action in NEEDS_ROW and self.table.selected_queue is None:
             return None
         return super().check_action(action, parameters)
@@ -174,7 +174,7 @@ class QueueListScreen(CqtuiScreen):
         self.app.ask_queue_ids()
 
     def action_clear_lookup(self) -> None:
-        self._go(replace(self.app.listing.wanted, queue_ids=(), page_number=1))
+        self._go(replace(self.app.listing.wanted, ids=(), page_number=1))
 
     def action_open_detail(self) -> None:
         queue = self.table.selected_queue

@@ -43,8 +43,8 @@ def _status(listing: Listing, auto_seconds: int, spinner_frame: int, *, compact:
         filters = "all states" if wanted.state is None else f"{wanted.state} only"
     else:
         filters = f"state {state_label(wanted.state)}"
-    if wanted.queue_ids:
-        filters += f", {len(wanted.queue_ids)} ids"
+    if wanted.ids:
+        filters += f", {len(wanted.ids)} ids"
     parts.append(Text(filters))
     if auto_seconds:
         parts.append(Text(f"auto {auto_seconds}s"))
