@@ -1,0 +1,75 @@
+"""The TUI on a real pseudo-terminal: signals, a terminal that goes away.
+
+Each test starts `python -m cqtui` as the session leader of a new pty, as a shell
+would, waits for the first screen, then does what a user, tmux or systemd does.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from reliability_helpers import TerminalSession, cli_env, modes_left_on
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="pty and /proc as on Linux")
+
+LIST_DRAWN = b"Page 1/"  # the status line, once page 1 is in
+FORM_DRAWN = b"Welcome to cqtui"
+
+
+@pytest.fixture
+def first_run_env(tmp_path):
+    """No profile anywhere: `cqtui` opens the first-run form."""
+    env = cli_env(tmp_path / "cqtui" / "config.toml")
+    for name in ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_REGION"):
+        del env[name]
+    return env
+
+
+def start(app: str, tmp_path, first_run_env, **options) -> tuple[TerminalSession, bytes]:
+    """The list (`cqtui --demo`) or the first-run form, drawn on a new terminal."""
+    if app == "list":
+        session = TerminalSession("--demo", env=cli_env(tmp_path / "none.toml"), **options)
+        return session, session.read_until(LIST_DRAWN)
+    session = TerminalSession(env=first_run_env, **options)
+    return session, session.read_until(FORM_DRAWN)
+
+
+@pytest.mark.parametrize("app", ["list", "form"])
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_ends_the_tui_and_restores_the_terminal(app, signum, code, tmp_path, first_run_env):
+    session, _ = start(app, tmp_path, first_run_env)
+    with session:
+        assert not session.cooked()  # Textual's raw mode, to be undone
+        session.signal(signum)
+        assert session.wait() == code
+        assert session.cooked()
+        assert modes_left_on(session.output) == []
+        assert b"Traceback" not in session.output
+
+
+@pytest.mark.parametrize("args", [("--demo",), ()], ids=["demo", "profile"])
+def test_without_a_terminal_the_tui_says_so_and_exits(args, emulator, tmp_path):
+    if not args:
+        args = ("--endpoint", emulator.base_url, "--bucket", "examplebucket-1250000000")
+    result = subprocess.run(
+        [sys.executable, "-m", "cqtui", *args],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=cli_env(tmp_path / "none.toml"), timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "cqtui: the TUI needs a terminal, and stdin is not one (for scripts: cqtui queues, cqtui profiles)"
+    ]
+    assert emulator.requests == []  # refused before page 1 was asked for
+
+
+@pytest.mark.parametrize("app", ["list", "form"])
+def test_the_tui_ends_when_its_terminal_goes_away_without_a_sighup(app, tmp_path, first_run_env):
+    """`nohup cqtui`, then the terminal closes: end of input, which Textual read in a busy loop forever."""
+    session, _ = start(app, tmp_path, first_run_env, ignore_sighup=True)
+    with session:
+        session.hang_up()
+        assert session.wait() == 129
