@@ -1,4 +1,4 @@
-"""The TUI on a real pseudo-terminal: signals, a terminal that goes away.
+"""The TUI on a real pseudo-terminal: signals, a terminal that goes away, job control.
 
 Each test starts `python -m cqtui` as the session leader of a new pty, as a shell
 would, waits for the first screen, then does what a user, tmux or systemd does.
@@ -73,3 +73,20 @@ def test_the_tui_ends_when_its_terminal_goes_away_without_a_sighup(app, tmp_path
     with session:
         session.hang_up()
         assert session.wait() == 129
+
+
+@pytest.mark.parametrize("app", ["list", "form"])
+def test_ctrl_z_suspends_to_the_shell_and_the_tui_comes_back(app, tmp_path, first_run_env):
+    session, _ = start(app, tmp_path, first_run_env)
+    with session:
+        session.send(b"\x1a")
+        session.wait_for_state("T")
+        assert session.cooked()
+        assert modes_left_on(session.output) == []
+        session.signal(signal.SIGCONT)  # what `fg` sends
+        session.read_until(LIST_DRAWN if app == "list" else FORM_DRAWN)  # drawn again
+        assert not session.cooked()
+        # It still answers keys: q quits the list (exit 0); escape leaves the form without a profile (exit 2).
+        session.send(b"q" if app == "list" else b"\x1b")
+        assert session.wait() == (0 if app == "list" else 2)
+        assert session.cooked() and modes_left_on(session.output) == []
