@@ -305,28 +305,42 @@ def modes_left_on(output: bytes) -> list[str]:
 
 
 class TerminalSession:
-    """`python -m cqtui ARGS` as the session leader of a new pseudo-terminal, like a shell starts it.
+    """`python -m cqtui ARGS` on a new pseudo-terminal (80x24), the leader of its session as a login shell is.
 
     `output` collects everything the program wrote to the terminal. `ignore_sighup`
-    starts it as `nohup` would. Always `close()` (or use `with`): it kills what is left.
+    starts it as `nohup` would. `session_leader=False` starts it as a shell starts a
+    job instead: when it dies, the kernel sends no SIGHUP to the processes it started
+    (a session leader's death does). Always `close()` (or use `with`): it kills what is left.
     """
 
-    def __init__(self, *args: str, env: Mapping[str, str], ignore_sighup: bool = False) -> None:
+    def __init__(
+        self, *args: str, env: Mapping[str, str], ignore_sighup: bool = False, session_leader: bool = True
+    ) -> None:
         env = {key: value for key, value in env.items() if key not in ("COLUMNS", "LINES")}
         env.setdefault("TERM", "xterm-256color")
         argv = [sys.executable, "-m", "cqtui", *args]
+        columns, lines = TERMINAL_SIZE
+        self.output = b""
+        self.exit_code: int | None = None
+        if not session_leader:
+            self.fd, terminal = os.openpty()
+            termios.tcsetwinsize(terminal, (lines, columns))
+            # Kept: a Popen dropped while its process runs would be reaped behind wait()'s back.
+            self._job = subprocess.Popen(
+                argv, stdin=terminal, stdout=terminal, stderr=terminal, env=env, process_group=0
+            )
+            os.close(terminal)
+            self.pid = self._job.pid
+            return
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: only what exec needs
             try:
-                columns, lines = TERMINAL_SIZE
                 termios.tcsetwinsize(0, (lines, columns))
                 if ignore_sighup:
                     signal.signal(signal.SIGHUP, signal.SIG_IGN)
                 os.execve(sys.executable, argv, env)
             finally:
                 os._exit(127)
-        self.output = b""
-        self.exit_code: int | None = None
 
     def __enter__(self) -> TerminalSession:
         return self
@@ -374,8 +388,7 @@ class TerminalSession:
             if time.monotonic() > deadline:
                 raise AssertionError(f"still in state {self.state()}, not {wanted}")
             time.sleep(0.02)
-        while select.select([self.fd], [], [], 0)[0] and self._read(0):
-            pass
+        self._drain()
 
     def wait(self, timeout: float = HANG_GUARD_SECONDS) -> int:
         """The exit code (-N when killed by signal N), reading the terminal meanwhile so it never blocks."""
@@ -390,9 +403,14 @@ class TerminalSession:
                 self._read(0.05)
             else:
                 time.sleep(0.05)
-        while self.fd >= 0 and self._read(0.1):  # what it wrote last (the terminal reset)
-            pass
+        self._drain()  # what it wrote last (the terminal reset)
         return self.exit_code
+
+    def _drain(self) -> None:
+        """Collect what is already written. Not until end of output: a process the program
+        started may still hold the terminal."""
+        while self.fd >= 0 and select.select([self.fd], [], [], 0)[0] and self._read(0):
+            pass
 
     def cooked(self) -> bool:
         """The terminal is as a shell wants it: line editing (ICANON), echo and signal keys (ISIG) on."""

@@ -1,4 +1,4 @@
-"""The TUI on a real pseudo-terminal: signals, a terminal that goes away, job control.
+"""The TUI on a real pseudo-terminal: signals, a terminal that goes away, job control, the page-1 child.
 
 Each test starts `python -m cqtui` as the session leader of a new pty, as a shell
 would, waits for the first screen, then does what a user, tmux or systemd does.
@@ -6,13 +6,16 @@ would, waits for the first screen, then does what a user, tmux or systemd does.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
-from reliability_helpers import TerminalSession, cli_env, modes_left_on
+from cqtui.emulator.data import DEMO_BUCKET
+from reliability_helpers import TerminalSession, children_of, cli_env, is_running, modes_left_on
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="pty and /proc as on Linux")
 
@@ -90,3 +93,21 @@ def test_ctrl_z_suspends_to_the_shell_and_the_tui_comes_back(app, tmp_path, firs
         session.send(b"q" if app == "list" else b"\x1b")
         assert session.wait() == (0 if app == "list" else 2)
         assert session.cooked() and modes_left_on(session.output) == []
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="page 1 comes from a forked child with 2+ CPUs only")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL], ids=lambda signum: signum.name)
+def test_no_child_outlives_the_tui(signum, emulator, tmp_path):
+    """The child asking for page 1 (tui/prefetch.py) was left running, with PPID 1. Started as a job of
+    a shell: a session leader's death would send SIGHUP to the child anyway, and hide the bug."""
+    emulator.latency_ms = 20_000  # page 1 is still on its way when the signal comes
+    args = ("--endpoint", emulator.base_url, "--bucket", DEMO_BUCKET)
+    with TerminalSession(*args, env=cli_env(tmp_path / "none.toml"), session_leader=False) as session:
+        session.read_until(b"Loading queues")
+        (child,) = children_of(session.pid)
+        session.signal(signum)
+        assert session.wait() == (-signum if signum == signal.SIGKILL else 128 + signum)
+        deadline = time.monotonic() + 10
+        while is_running(child) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not is_running(child)
