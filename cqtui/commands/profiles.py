@@ -22,7 +22,7 @@ from cqtui.profiles import describe, document, imports, store
 from cqtui.profiles.errors import CommentsWouldBeLost
 from cqtui.profiles.fields import field_problem
 from cqtui.profiles.resolve import Overrides, resolve_profile, select_profile
-from cqtui.safetext import visible
+from cqtui.safetext import visible, visible_url
 from cqtui.textwidth import fit, cell_width
 
 # profile field -> the option that sets it (for error messages)
@@ -348,7 +348,7 @@ def run_test(args: argparse.Namespace) -> int:
     request_id, latency, total = page.request_id, client.last_latency, page.total_count
     took = f"{latency * 1000:.0f} ms" if latency is not None else "? ms"
     print(
-        f"ok: profile {visible(profile.name)} -> {visible(profile.base_url)}: RequestId {visible(request_id) or '-'}, "
-        f"{took}, {total if total is not None else '?'} queues"
+        f"ok: profile {visible(profile.name)} -> {visible_url(profile.base_url)}: "
+        f"RequestId {visible(request_id) or '-'}, {took}, {total if total is not None else '?'} queues"
     )
     return 0

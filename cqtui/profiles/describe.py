@@ -5,7 +5,7 @@ Used by `cqtui profiles list/show`; nothing here runs secret_key_command.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,13 +14,13 @@ from cqtui.ci.endpoint import default_endpoint
 from cqtui.profiles import document
 from cqtui.profiles.fields import PROFILE_FIELDS
 from cqtui.profiles.resolve import ENVIRONMENT_PROFILE, FROM_COMMAND, Choice, Overrides, Selected, choose_values
-from cqtui.safetext import visible
+from cqtui.safetext import visible, visible_url
 
 NOT_SET = "-"
 
 
-def _text(value: Any) -> str:
-    return visible(str(value)) if value not in (None, "") else NOT_SET
+def _text(value: Any, shown: Callable[[str], str] = visible) -> str:
+    return shown(str(value)) if value not in (None, "") else NOT_SET
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,23 +43,23 @@ class ListRow:
         }
 
 
+def _stored(profile: Mapping[str, Any], field: str, shown: Callable[[str], str] = visible) -> str:
+    value = profile.get(field)
+    return shown(str(value)) if value not in (None, "") else ""
+
+
 def list_rows(data: Mapping[str, Any]) -> list[ListRow]:
     """One row per profile, as stored ("" where the file has no value)."""
     default = document.default_name(data)
     rows = []
     for name, profile in sorted(document.profiles_table(data).items()):
-
-        def stored(field: str) -> str:
-            value = profile.get(field)
-            return visible(str(value)) if value not in (None, "") else ""
-
         secret_id = profile.get("secret_id")
         rows.append(
             ListRow(
                 name=visible(name),
-                region=stored("region"),
-                bucket=stored("bucket"),
-                endpoint=stored("endpoint"),
+                region=_stored(profile, "region"),
+                bucket=_stored(profile, "bucket"),
+                endpoint=_stored(profile, "endpoint", visible_url),
                 secret_id=visible(mask(secret_id)) if isinstance(secret_id, str) and secret_id else "",
                 is_default=name == default,
             )
@@ -94,7 +94,7 @@ def show_rows(selected: Selected, overrides: Overrides, env: Mapping[str, str]) 
     if not endpoint and isinstance(region, str) and isinstance(bucket, str) and region and bucket:
         endpoint_text = f"{visible(default_endpoint(bucket, region))} (derived)"
     else:
-        endpoint_text = _text(endpoint)
+        endpoint_text = _text(endpoint, visible_url)
     secret_id = chosen.get("secret_id")
     rows = [
         ShowRow("name", visible(selected.name or ENVIRONMENT_PROFILE), selected.how),

@@ -23,7 +23,7 @@ from cqtui.ci.models import ListQuery, QueuePage
 from cqtui.profiles import document, store
 from cqtui.profiles.model import DEFAULT_PAGE_SIZE, ResolvedProfile
 from cqtui.profiles.sources import run_secret_key_command
-from cqtui.safetext import visible
+from cqtui.safetext import visible, visible_url
 from cqtui.tui.config_writes import write_config
 from cqtui.tui.profile_fields import FORM_FIELDS, file_changes, form_problems, merged, placeholder
 from cqtui.tui.widgets.secret_input import SecretInput
@@ -122,7 +122,9 @@ class ProfileForm(Screen[str | None]):
         if key in ("secret_key", "token") or self._stored is None:
             return ""  # never put a stored secret on screen, even masked
         value = self._stored.get(key)
-        return "" if value is None else visible(str(value))
+        if value is None:
+            return ""
+        return visible_url(str(value)) if key == "endpoint" else visible(str(value))
 
     def on_mount(self) -> None:
         self._validate()
@@ -133,7 +135,8 @@ class ProfileForm(Screen[str | None]):
 
     def texts(self) -> dict[str, str]:
         """What each field holds. A field still as pre-filled stands for the stored value
-        itself: pre-filled text is made visible, so a stored tab would come back as `\\x09`."""
+        itself: pre-filled text is made visible, so a stored tab would come back as `\\x09`
+        (and an endpoint's password is shown as `***`)."""
         texts = {field.key: self.query_one(f"#field-{field.key}", Input).value for field in FORM_FIELDS}
         for key, text in texts.items():
             stored = (self._stored or {}).get(key)
