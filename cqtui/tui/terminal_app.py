@@ -1,4 +1,6 @@
-"""What both cqtui apps (the TUI and the first-run form) need from the terminal they run in."""
+"""What both cqtui apps (the TUI and the first-run form) need from the terminal they run in:
+the driver (tui/driver.py), ctrl+z, and a clipboard (OSC 52, through the terminal) that only
+takes text safe to paste."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
+
+from cqtui.safetext import paste_problem
 
 
 class TerminalApp(App):
@@ -29,6 +33,18 @@ class TerminalApp(App):
         from cqtui.tui.driver import CqtuiDriver
 
         return CqtuiDriver
+
+    def copy_to_clipboard(self, text: str, what: str = "") -> None:
+        """Every copy goes through here: `Y` (`what` names the copied thing for the notification)
+        and Textual's own (an Input's ctrl+c, silent as in Textual). Text not safe to paste is
+        refused, with a notification saying why (cqtui.safetext.paste_problem)."""
+        problem = paste_problem(text)
+        if problem is not None:
+            self.notify(f"{what or 'Text'} not copied: {problem}.", severity="warning", markup=False)
+            return
+        super().copy_to_clipboard(text)
+        if what:
+            self.notify(f"Copied {what} {text}", markup=False)
 
     @on(Driver.SignalResume)
     def _redraw_after_resume(self) -> None:
