@@ -1,4 +1,5 @@
-"""The profile file under faults: a full disk, a read-only folder, symlinks, two editors at once.
+"""The profile file under faults: a full disk, a read-only folder, symlinks, two editors at once,
+a secret_key_command that floods its output.
 
 Every failure is a ConfigError naming the file (exit 2 from the CLI, no
 traceback), the old file stays byte for byte, and no temp file is left behind.
@@ -19,7 +20,10 @@ import pytest
 
 from cqtui.ci.errors import ConfigError
 from cqtui.cli import main
+from cqtui.emulator.data import DEMO_BUCKET
+from cqtui.emulator.server import DEMO_SECRET_ID, DEMO_SECRET_KEY
 from cqtui.profiles import document, store
+from reliability_helpers import cli_env, run_cli
 
 ORIGINAL = '[profiles.old]\nregion = "ap-beijing"\nbucket = "old-1250000000"\nsecret_id = "AKIDOLD"\nsecret_key = "old-key-1"\n'
 
@@ -196,3 +200,31 @@ def test_two_editors_at_once_keep_every_profile(config):
     expected = ["old"] + [f"{prefix}{index:02d}" for prefix in ("thrA", "thrB", "tuiA", "tuiB") for index in range(15)]
     assert names == sorted(expected)
     assert leftovers(config.parent) == []
+
+
+# The key on stdout after 200 MB on stderr: read and dropped, the listing works.
+FLOOD_STDERR = (
+    f"{sys.executable} -c 'import sys\nfor _ in range(400): sys.stderr.write(\"x\" * 500_000)\n"
+    f"print(\"{DEMO_SECRET_KEY}\")'"
+)
+CHILD_PEAK_LIMIT = 100 * 1024 * 1024  # a bare cqtui run peaks near 30 MiB
+
+
+@pytest.mark.parametrize(
+    "command, code, said",
+    [
+        ("yes", 2, "'yes' printed more than 64 KiB on stdout (a key is one short line), so it was stopped"),
+        (FLOOD_STDERR, 0, ""),
+    ],
+    ids=["stdout", "stderr"],
+)
+def test_a_secret_key_command_that_floods_its_output_is_read_within_a_bound(config, emulator, command, code, said):
+    """`yes` as the command once took 9.5 GB in its 10 s: everything it printed was kept."""
+    config.write_text(
+        f'[profiles.flood]\nregion = "ap-guangzhou"\nbucket = "{DEMO_BUCKET}"\nendpoint = "{emulator.base_url}"\n'
+        f'secret_id = "{DEMO_SECRET_ID}"\nsecret_key_command = """{command}"""\n'
+    )
+    run = run_cli("queues", "-p", "flood", env=cli_env(config))
+    assert run.returncode == code, run.stderr
+    assert said in run.stderr and "Traceback" not in run.stderr
+    assert 0 < run.peak_rss_bytes < CHILD_PEAK_LIMIT
