@@ -1,5 +1,5 @@
-"""The profile file under faults: a full disk, a read-only folder, symlinks, two editors at once,
-a secret_key_command that floods its output.
+"""The profile file under faults: a full disk, a read-only folder, symlinks, two editors at once
+(the TUI's form and the CLI on one profile too), a secret_key_command that floods its output.
 
 Every failure is a ConfigError naming the file (exit 2 from the CLI, no
 traceback), the old file stays byte for byte, and no temp file is left behind.
@@ -7,6 +7,7 @@ traceback), the old file stays byte for byte, and no temp file is left behind.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import io
 import os
@@ -17,13 +18,18 @@ import threading
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, Static
 
 from cqtui.ci.errors import ConfigError
-from cqtui.cli import main
+from cqtui.cli import main, parse_args
 from cqtui.emulator.data import DEMO_BUCKET
 from cqtui.emulator.server import DEMO_SECRET_ID, DEMO_SECRET_KEY
 from cqtui.profiles import document, store
+from cqtui.tui.launch import app_for
+from cqtui.tui.screens.profile_form import ProfileForm
+from cqtui.tui.stills import settle
 from reliability_helpers import cli_env, run_cli
+from tui_helpers import SIZE
 
 ORIGINAL = '[profiles.old]\nregion = "ap-beijing"\nbucket = "old-1250000000"\nsecret_id = "AKIDOLD"\nsecret_key = "old-key-1"\n'
 
@@ -228,3 +234,78 @@ def test_a_secret_key_command_that_floods_its_output_is_read_within_a_bound(conf
     assert run.returncode == code, run.stderr
     assert said in run.stderr and "Traceback" not in run.stderr
     assert 0 < run.peak_rss_bytes < CHILD_PEAK_LIMIT
+
+
+# ---- the TUI's form and the CLI editing one profile ---------------------------------
+
+
+@pytest.fixture
+def two_profiles(config, emulator):
+    """`prod` (the default, on the emulator) and `spare`, the one the form edits."""
+    profile = f'secret_id = "{DEMO_SECRET_ID}"\nsecret_key = "{DEMO_SECRET_KEY}"\nendpoint = "{emulator.base_url}"\n'
+    config.write_text(
+        f'default_profile = "prod"\n[profiles.prod]\nregion = "ap-guangzhou"\nbucket = "{DEMO_BUCKET}"\n{profile}'
+        f'[profiles.spare]\nregion = "ap-beijing"\nbucket = "spare-1250000000"\n{profile}'
+    )
+    return config
+
+
+async def cli_edits_spare(config, *options: str) -> None:
+    """`cqtui profiles edit spare OPTIONS` in its own process, while the form is open."""
+    command = [sys.executable, "-m", "cqtui", "profiles", "edit", "spare", *options]
+    done = await asyncio.to_thread(subprocess.run, command, env=cli_env(config), capture_output=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+
+
+async def open_spare_form(pilot) -> ProfileForm:
+    await settle(pilot)
+    await pilot.press("P", "down", "e")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ProfileForm)
+    return pilot.app.screen
+
+
+async def type_into(form: ProfileForm, pilot, **fields: str) -> None:
+    for key, text in fields.items():
+        form.query_one(f"#field-{key}", Input).value = text
+    await pilot.pause()
+
+
+def spare_in(config) -> dict:
+    return store.read_config(config).data["profiles"]["spare"]
+
+
+async def test_saving_the_form_keeps_what_the_cli_changed_meanwhile(two_profiles):
+    """Saving the form wrote back every field it had read: the CLI's new bucket went back."""
+    app = app_for(parse_args(["--config", str(two_profiles)]))
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_spare_form(pilot)
+        await type_into(form, pilot, page_size="20")
+        await cli_edits_spare(two_profiles, "--bucket", "moved-1250000000")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ProfileForm)  # saved
+    spare = spare_in(two_profiles)
+    assert (spare["bucket"], spare["page_size"], spare["region"]) == ("moved-1250000000", 20, "ap-beijing")
+
+
+async def test_a_field_both_changed_is_not_overwritten_unseen(two_profiles):
+    app = app_for(parse_args(["--config", str(two_profiles)]))
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_spare_form(pilot)
+        await type_into(form, pilot, bucket="mine-1250000000")
+        await cli_edits_spare(two_profiles, "--bucket", "theirs-1250000000", "--region", "ap-shanghai")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # not saved, and says why
+        said = str(form.query_one("#form-result", Static).render())
+        assert "changed in the file since this form opened: bucket (now 'theirs-1250000000')" in said
+        assert spare_in(two_profiles)["bucket"] == "theirs-1250000000"
+        # The form now edits the file's profile: the region the user left shows the CLI's.
+        assert form.query_one("#field-region", Input).value == "ap-shanghai"
+        assert form.query_one("#field-bucket", Input).value == "mine-1250000000"
+        await pilot.press("ctrl+s")  # seen: saving again writes the user's bucket
+        await pilot.pause()
+        assert app.screen is not form
+    spare = spare_in(two_profiles)
+    assert (spare["bucket"], spare["region"]) == ("mine-1250000000", "ap-shanghai")
