@@ -1,5 +1,6 @@
 """The profile file under faults: a full disk, a read-only folder, symlinks, two editors at once
-(the TUI's form and the CLI on one profile too), a secret_key_command that floods its output.
+(the TUI's form and the CLI on one profile too), nesting 500 deep, a secret_key_command that
+floods its output.
 
 Every failure is a ConfigError naming the file (exit 2 from the CLI, no
 traceback), the old file stays byte for byte, and no temp file is left behind.
@@ -309,3 +310,42 @@ async def test_a_field_both_changed_is_not_overwritten_unseen(two_profiles):
         assert app.screen is not form
     spare = spare_in(two_profiles)
     assert (spare["bucket"], spare["region"]) == ("mine-1250000000", "ap-shanghai")
+
+
+# ---- files nested deeper than any parser's recursion ------------------------------------
+
+DEEP_FILES = {
+    "arrays": "a = " + "[" * 500 + "]" * 500 + "\n",  # tomllib's recursion fails
+    "inline-tables": "a = " + "{b = " * 500 + "1" + "}" * 500 + "\n",
+    "arrays-tomllib-reads": "a = " + "[" * 400 + "]" * 400 + "\n",  # parsed; writing it back (tomli_w) fails
+    "arrays-on-lines": "[profiles.p]\nregion = \"ap-guangzhou\"\nother = " + "[\n" * 500 + "]\n" * 500,
+}
+# The line with the deepest bracket.
+DEEP_LINE = {"arrays": 1, "inline-tables": 1, "arrays-tomllib-reads": 1, "arrays-on-lines": 502}
+
+
+DEEP_READERS = {
+    "list": ["profiles", "list"],
+    "queues": ["queues"],
+    "tui": [],
+    "add": ["profiles", "add", "n", "--region", "ap-guangzhou", "--bucket", "b-1", "--secret-key-command", "k"],
+}
+
+
+@pytest.mark.parametrize("command", DEEP_READERS)
+@pytest.mark.parametrize("name", DEEP_FILES)
+def test_a_config_nested_500_deep_is_a_config_error_naming_file_and_line(config, capsys, name, command):
+    """tomllib raised RecursionError: exit 1 with a traceback naming neither file nor line."""
+    config.write_text(DEEP_FILES[name])
+    assert main(DEEP_READERS[command]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and err.startswith(f"cqtui: {config}:{DEEP_LINE[name]}")
+    assert "nested too deeply" in err
+    assert config.read_text() == DEEP_FILES[name]
+
+
+def test_an_emulator_queue_file_nested_deep_is_a_config_error(tmp_path, capsys):
+    path = tmp_path / "queues.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    assert main(["emulator", "--data", str(path)]) == 2
+    assert capsys.readouterr().err == f"cqtui: {path}: not a queue file: nested too deeply\n"
