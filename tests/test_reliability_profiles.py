@@ -12,6 +12,7 @@ import asyncio
 import errno
 import io
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import tomli_w
 from textual.widgets import Input, Static
 
 from cqtui.ci.errors import ConfigError
@@ -210,10 +212,8 @@ def test_two_editors_at_once_keep_every_profile(config):
 
 
 # The key on stdout after 200 MB on stderr: read and dropped, the listing works.
-FLOOD_STDERR = (
-    f"{sys.executable} -c 'import sys\nfor _ in range(400): sys.stderr.write(\"x\" * 500_000)\n"
-    f"print(\"{DEMO_SECRET_KEY}\")'"
-)
+FLOOD_SCRIPT = f"import sys\nfor _ in range(400): sys.stderr.write('x' * 500_000)\nprint({DEMO_SECRET_KEY!r})"
+FLOOD_STDERR = shlex.join([sys.executable, "-c", FLOOD_SCRIPT])
 CHILD_PEAK_LIMIT = 100 * 1024 * 1024  # a bare cqtui run peaks near 30 MiB
 
 
@@ -227,10 +227,9 @@ CHILD_PEAK_LIMIT = 100 * 1024 * 1024  # a bare cqtui run peaks near 30 MiB
 )
 def test_a_secret_key_command_that_floods_its_output_is_read_within_a_bound(config, emulator, command, code, said):
     """`yes` as the command once took 9.5 GB in its 10 s: everything it printed was kept."""
-    config.write_text(
-        f'[profiles.flood]\nregion = "ap-guangzhou"\nbucket = "{DEMO_BUCKET}"\nendpoint = "{emulator.base_url}"\n'
-        f'secret_id = "{DEMO_SECRET_ID}"\nsecret_key_command = """{command}"""\n'
-    )
+    flood = {"region": "ap-guangzhou", "bucket": DEMO_BUCKET, "endpoint": emulator.base_url}
+    flood.update(secret_id=DEMO_SECRET_ID, secret_key_command=command)
+    config.write_text(tomli_w.dumps({"profiles": {"flood": flood}}))
     run = run_cli("queues", "-p", "flood", env=cli_env(config))
     assert run.returncode == code, run.stderr
     assert said in run.stderr and "Traceback" not in run.stderr
@@ -318,7 +317,7 @@ DEEP_FILES = {
     "arrays": "a = " + "[" * 500 + "]" * 500 + "\n",  # tomllib's recursion fails
     "inline-tables": "a = " + "{b = " * 500 + "1" + "}" * 500 + "\n",
     "arrays-tomllib-reads": "a = " + "[" * 400 + "]" * 400 + "\n",  # parsed; writing it back (tomli_w) fails
-    "arrays-on-lines": "[profiles.p]\nregion = \"ap-guangzhou\"\nother = " + "[\n" * 500 + "]\n" * 500,
+    "arrays-on-lines": '[profiles.p]\nregion = "ap-guangzhou"\nother = ' + "[\n" * 500 + "]\n" * 500,
 }
 # The line with the deepest bracket.
 DEEP_LINE = {"arrays": 1, "inline-tables": 1, "arrays-tomllib-reads": 1, "arrays-on-lines": 502}
