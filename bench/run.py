@@ -212,7 +212,19 @@ def keys(plan: Plan, url: str) -> Row:
 
 
 def fetch_all(plan: Plan, url: str, sdk: bool) -> Row:
-    ours_args = [CQTUI, "queues", "--all", "--page-size", "100", "--output", "json", "--bucket", BUCKET, "--endpoint", url]
+    ours_args = [
+        CQTUI,
+        "queues",
+        "--all",
+        "--page-size",
+        "100",
+        "--output",
+        "json",
+        "--bucket",
+        BUCKET,
+        "--endpoint",
+        url,
+    ]
     peer_args = [PYTHON, str(BENCH / "sdk_peer.py"), "all", url, BUCKET, "100"]
     _check_listing(timed_run(ours_args, keep_stdout=True).stdout, plan.all_queues)
     if sdk:

@@ -39,7 +39,10 @@ def _global_options() -> argparse.ArgumentParser:
     common.add_argument("--bucket", help="override the profile's bucket (BucketName-APPID)")
     common.add_argument("--endpoint", metavar="URL", help="override the endpoint (https://…; http:// only to loopback)")
     common.add_argument(
-        "--timeout", type=_seconds, metavar="SECONDS", help="wait at most this long for the service to answer (default 15)"
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="wait at most this long for the service to answer (default 15)",
     )
     return common
 
@@ -76,7 +79,9 @@ def build_parser(only: str | None = ALL) -> argparse.ArgumentParser:
         description="Browse Tencent Cloud Infinite image-processing queues. Without a command, runs the TUI.",
     )
     parser.add_argument("--version", action="version", version=f"cqtui {__version__}")
-    parser.add_argument("--demo", action="store_true", help="run the TUI against the built-in emulator (no config, no credentials)")
+    parser.add_argument(
+        "--demo", action="store_true", help="run the TUI against the built-in emulator (no config, no credentials)"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         if only is ALL or name == only:

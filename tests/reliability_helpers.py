@@ -79,9 +79,7 @@ runpy.run_module("cqtui", run_name="__main__", alter_sys=True)
 """
 
 
-def run_cli(
-    *args: str, env: Mapping[str, str], stdin: bytes = b"", timeout: float = HANG_GUARD_SECONDS
-) -> CliRun:
+def run_cli(*args: str, env: Mapping[str, str], stdin: bytes = b"", timeout: float = HANG_GUARD_SECONDS) -> CliRun:
     """Run `python -m cqtui ARGS` with a hang guard; `peak_rss_bytes` is 0 if it never exited normally."""
     with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         peak_file = Path(folder) / "peak-kib"

@@ -18,7 +18,19 @@ BUCKET = "demo-1250000000"
 
 def start_emulator(*extra: str) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "cqtui", "emulator", "--port", "0", "--secret-id", SECRET_ID, "--secret-key", SECRET_KEY, *extra],
+        [
+            sys.executable,
+            "-m",
+            "cqtui",
+            "emulator",
+            "--port",
+            "0",
+            "--secret-id",
+            SECRET_ID,
+            "--secret-key",
+            SECRET_KEY,
+            *extra,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -75,8 +87,18 @@ def test_json_mirrors_api_names_with_integers(emulator_url, tmp_path):
     assert isinstance(document["TotalCount"], int) and document["RequestId"]
     assert len(document["QueueList"]) == 5 and document["NonExistPIDs"] == []
     queue = document["QueueList"][0]
-    assert set(queue) >= {"QueueId", "Name", "State", "NotifyConfig", "MaxSize", "MaxConcurrent", "CreateTime",
-                          "UpdateTime", "Category", "BucketId"}
+    assert set(queue) >= {
+        "QueueId",
+        "Name",
+        "State",
+        "NotifyConfig",
+        "MaxSize",
+        "MaxConcurrent",
+        "CreateTime",
+        "UpdateTime",
+        "Category",
+        "BucketId",
+    }
     assert isinstance(queue["MaxSize"], int)
 
 
@@ -143,7 +165,10 @@ def test_interrupt_exits_130_without_traceback(tmp_path):
     try:
         cli = subprocess.Popen(
             [sys.executable, "-m", "cqtui", "queues", "--endpoint", url, "--bucket", BUCKET],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cli_env(tmp_path),
         )
         time.sleep(1.5)
         cli.send_signal(signal.SIGINT)
@@ -162,8 +187,23 @@ LOADED_AFTER_RUN = (
 
 def packages_loaded(url: str, tmp_path, *options: str) -> set[str]:
     result = subprocess.run(
-        [sys.executable, "-c", LOADED_AFTER_RUN, "queues", "--endpoint", url, "--bucket", BUCKET, "-o", "json", *options],
-        capture_output=True, text=True, env=cli_env(tmp_path), timeout=60,
+        [
+            sys.executable,
+            "-c",
+            LOADED_AFTER_RUN,
+            "queues",
+            "--endpoint",
+            url,
+            "--bucket",
+            BUCKET,
+            "-o",
+            "json",
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        env=cli_env(tmp_path),
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return set(result.stderr.split())

@@ -232,6 +232,11 @@ def test_the_event_loop_backend_loads_ahead_from_a_thread():
         "worker = threading.Thread(target=load_event_loop_backend); worker.start(); worker.join(); "
         f"print(before, {backend!r} in sys.modules)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            env={**os.environ, "PYTHONPATH": os.getcwd()})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
     assert result.stdout.split() == ["False", "True"]

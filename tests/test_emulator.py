@@ -93,8 +93,16 @@ def test_queue_ids_combine_with_the_state_filter(signed_get) -> None:
 @pytest.mark.parametrize(
     "params",
     [
-        {"pageSize": "0"}, {"pageSize": "101"}, {"pageSize": "abc"}, {"pageSize": "1.5"}, {"pageSize": "-1"},
-        {"pageNumber": "0"}, {"pageNumber": "x"}, {"pageNumber": " 1"}, {"state": "active"}, {"state": "Running"},
+        {"pageSize": "0"},
+        {"pageSize": "101"},
+        {"pageSize": "abc"},
+        {"pageSize": "1.5"},
+        {"pageSize": "-1"},
+        {"pageNumber": "0"},
+        {"pageNumber": "x"},
+        {"pageNumber": " 1"},
+        {"state": "active"},
+        {"state": "Running"},
     ],
 )
 def test_bad_arguments_are_400_invalid_argument(signed_get, params: dict) -> None:

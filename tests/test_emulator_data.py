@@ -72,14 +72,27 @@ def _api_json(queue: Queue) -> dict:
     """A queue in the API's field names, as `cqtui queues --output json` prints it."""
     config = queue.notify_config
     return {
-        "QueueId": queue.queue_id, "Name": queue.name, "State": queue.state,
-        "NotifyConfig": None if config is None else {
-            "Url": config.url, "Event": config.event, "Type": config.type, "State": config.state,
-            "ResultFormat": config.result_format, "MqMode": config.mq_mode,
-            "MqRegion": config.mq_region, "MqName": config.mq_name,
+        "QueueId": queue.queue_id,
+        "Name": queue.name,
+        "State": queue.state,
+        "NotifyConfig": None
+        if config is None
+        else {
+            "Url": config.url,
+            "Event": config.event,
+            "Type": config.type,
+            "State": config.state,
+            "ResultFormat": config.result_format,
+            "MqMode": config.mq_mode,
+            "MqRegion": config.mq_region,
+            "MqName": config.mq_name,
         },
-        "MaxSize": queue.max_size, "MaxConcurrent": queue.max_concurrent, "CreateTime": queue.create_time,
-        "UpdateTime": queue.update_time, "Category": queue.category, "BucketId": queue.bucket_id,
+        "MaxSize": queue.max_size,
+        "MaxConcurrent": queue.max_concurrent,
+        "CreateTime": queue.create_time,
+        "UpdateTime": queue.update_time,
+        "Category": queue.category,
+        "BucketId": queue.bucket_id,
     }
 
 
@@ -123,4 +136,3 @@ def test_load_queues_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read") as caught:
         load_queues(tmp_path / "absent.json")
     assert "absent.json" in str(caught.value)
-

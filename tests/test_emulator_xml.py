@@ -44,8 +44,16 @@ def test_listing_has_the_documented_shape() -> None:
     assert [e.text for e in root.findall("NonExistPIDs")] == ["A", "B"]
     queue = root.find("QueueList")
     assert [child.tag for child in queue] == [
-        "QueueId", "Name", "State", "NotifyConfig", "MaxSize", "MaxConcurrent",
-        "UpdateTime", "CreateTime", "BucketId", "Category",
+        "QueueId",
+        "Name",
+        "State",
+        "NotifyConfig",
+        "MaxSize",
+        "MaxConcurrent",
+        "UpdateTime",
+        "CreateTime",
+        "BucketId",
+        "Category",
     ]
     assert _text(queue, "NotifyConfig/Event") == "TaskFinish,WorkflowFinish"
     assert _text(queue, "NotifyConfig/MqMode") is None  # a Url callback has no Mq* fields
@@ -107,5 +115,8 @@ def test_error_body() -> None:
     root = ET.fromstring(error_xml("SlowDown", "Please <slow> down", "req-1", "trace-1"))
     assert root.tag == "Error"
     assert [(child.tag, child.text) for child in root] == [
-        ("Code", "SlowDown"), ("Message", "Please <slow> down"), ("RequestId", "req-1"), ("TraceId", "trace-1"),
+        ("Code", "SlowDown"),
+        ("Message", "Please <slow> down"),
+        ("RequestId", "req-1"),
+        ("TraceId", "trace-1"),
     ]

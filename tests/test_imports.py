@@ -91,7 +91,15 @@ def test_tccli_missing_bucket_and_cvm_role(home: Path, capsys, monkeypatch) -> N
     code, _, err = cqtui(capsys, monkeypatch, "profiles", "import", "tccli")
     assert code == 2 and "has no bucket; pass --bucket" in err
     code, _, err = cqtui(
-        capsys, monkeypatch, "profiles", "import", "tccli", "--from", str(DATA / "tccli" / "role.credential"), "--bucket", "b-1"
+        capsys,
+        monkeypatch,
+        "profiles",
+        "import",
+        "tccli",
+        "--from",
+        str(DATA / "tccli" / "role.credential"),
+        "--bucket",
+        "b-1",
     )
     assert code == 2 and "CVM role" in err
     code, _, err = cqtui(capsys, monkeypatch, "profiles", "import", "tccli", "--from", str(home / "nowhere"))
@@ -128,7 +136,10 @@ def test_coscli_plain_first_bucket_and_by_alias(home: Path, capsys, monkeypatch)
     }
     code, _, err = cqtui(capsys, monkeypatch, "profiles", "import", "coscli", "--bucket", "second", "--name", "sg")
     assert code == 0, err
-    assert (profiles(home)["sg"]["bucket"], profiles(home)["sg"]["region"]) == ("secondbucket-1250000000", "ap-singapore")
+    assert (profiles(home)["sg"]["bucket"], profiles(home)["sg"]["region"]) == (
+        "secondbucket-1250000000",
+        "ap-singapore",
+    )
     code, _, err = cqtui(capsys, monkeypatch, "profiles", "import", "coscli", "--bucket", "third", "--name", "x")
     assert code == 2 and "first, second" in err
 
@@ -220,7 +231,9 @@ def test_region_names() -> None:
 
 def test_yaml_subset_reads_both_indent_styles() -> None:
     level = "cos:\n  buckets:\n  - name: a\n    alias: 'it''s'\n  - name: b\n"
-    indented = "---\ncos:\n    buckets:\n        -   name: a\n            alias: \"it's\"  # comment\n        - name: b\n"
+    indented = (
+        '---\ncos:\n    buckets:\n        -   name: a\n            alias: "it\'s"  # comment\n        - name: b\n'
+    )
     expected = {"cos": {"buckets": [{"name": "a", "alias": "it's"}, {"name": "b"}]}}
     assert parse_yaml(level) == expected
     assert parse_yaml(indented) == expected

@@ -25,7 +25,14 @@ def test_tui_never_builds_requests_or_parses_xml():
 
     import cqtui.tui
 
-    forbidden = ("import httpx", "from httpx", "xml.etree", "defusedxml", "from cqtui.ci.parsing", "from cqtui.ci.signing")
+    forbidden = (
+        "import httpx",
+        "from httpx",
+        "xml.etree",
+        "defusedxml",
+        "from cqtui.ci.parsing",
+        "from cqtui.ci.signing",
+    )
     for path in Path(cqtui.tui.__file__).parent.rglob("*.py"):
         source = path.read_text()
         for word in forbidden:

@@ -13,7 +13,10 @@ DATA = Path(__file__).parent / "data"
 def test_seed_full_page():
     page = parse_queue_page((DATA / "seed_full_page.xml").read_bytes())
     assert (page.request_id, page.total_count, page.page_number, page.page_size) == (
-        "NjJmNDczY2RfOTBmYTUwNjRfNTA4ZV85", 1, 1, 10,
+        "NjJmNDczY2RfOTBmYTUwNjRfNTA4ZV85",
+        1,
+        1,
+        10,
     )
     [queue] = page.queues
     assert queue.queue_id == "p4a17eeea29334bf499b7e20e2fbfd99d"
@@ -22,7 +25,11 @@ def test_seed_full_page():
     assert (queue.category, queue.bucket_id) == ("PicProcessing", "example-130000000")
     notify = queue.notify_config
     assert (notify.url, notify.event, notify.type, notify.state, notify.result_format) == (
-        "http://callback.demo.com", "TaskFinish,WorkflowFinish", "Url", "On", "JSON",
+        "http://callback.demo.com",
+        "TaskFinish,WorkflowFinish",
+        "Url",
+        "On",
+        "JSON",
     )
     assert page.non_exist_pids == () and page.problems == ()
     assert queue.raw_xml.startswith("<QueueList>") and "<Name>My-Queue-pic</Name>" in queue.raw_xml
@@ -61,8 +68,10 @@ def test_request_id_falls_back_to_header_value():
 
 
 def test_bad_integers_are_reported_not_fatal():
-    body = b"<Response><TotalCount>lots</TotalCount><QueueList><QueueId>p9</QueueId><MaxSize>1e3</MaxSize>" \
-           b"<MaxConcurrent> 7 </MaxConcurrent></QueueList></Response>"
+    body = (
+        b"<Response><TotalCount>lots</TotalCount><QueueList><QueueId>p9</QueueId><MaxSize>1e3</MaxSize>"
+        b"<MaxConcurrent> 7 </MaxConcurrent></QueueList></Response>"
+    )
     page = parse_queue_page(body)
     assert page.total_count is None
     assert page.queues[0].max_size is None and page.queues[0].max_concurrent == 7
@@ -91,7 +100,10 @@ def test_keep_raw_false_skips_raw_xml():
         (b'<!DOCTYPE Response [<!ENTITY a "b">]><Response>&a;</Response>', "UnsafeXML"),
         (b'<!DOCTYPE Response SYSTEM "http://example.com/x.dtd"><Response/>', "UnsafeXML"),
         (b'<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>', "UnsafeXML"),
-        (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><Response>&lol2;</Response>', "UnsafeXML"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><Response>&lol2;</Response>',
+            "UnsafeXML",
+        ),
     ],
 )
 def test_bodies_that_are_not_a_queue_page(body, code):
@@ -149,7 +161,7 @@ def test_empty_error_body_uses_status_and_reason():
 
 
 def test_garbage_error_body_is_excerpted_safely():
-    body = "\u009b31mGotcha " .encode() + b"x" * 1000
+    body = "\u009b31mGotcha ".encode() + b"x" * 1000
     error = parse_error(body, http_status=500, headers={})
     assert error.code == "HTTP500" and "\u009b" not in error.excerpt and len(error.excerpt) <= 201
 

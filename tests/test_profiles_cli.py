@@ -151,7 +151,19 @@ def test_unknown_profile_names_the_known_ones(config: Path, capsys, monkeypatch)
 
 def test_secret_key_never_comes_from_an_argument_or_a_non_terminal(config: Path, capsys, monkeypatch) -> None:
     with pytest.raises(SystemExit) as usage:
-        cqtui(capsys, monkeypatch, "profiles", "add", "p", "--region", "ap-beijing", "--bucket", "b-1", "--secret-key", "x")
+        cqtui(
+            capsys,
+            monkeypatch,
+            "profiles",
+            "add",
+            "p",
+            "--region",
+            "ap-beijing",
+            "--bucket",
+            "b-1",
+            "--secret-key",
+            "x",
+        )
     assert usage.value.code == 2
     capsys.readouterr()
     code, _, err = cqtui(capsys, monkeypatch, "profiles", "add", "p", "--region", "ap-beijing", "--bucket", "b-1")
@@ -170,12 +182,16 @@ def test_secret_key_never_comes_from_an_argument_or_a_non_terminal(config: Path,
         (["--secret-id", "AKID with space"], "--secret-id"),
     ],
 )
-def test_validation_errors_exit_2_naming_the_field(config: Path, capsys, monkeypatch, argv: list[str], flag: str) -> None:
+def test_validation_errors_exit_2_naming_the_field(
+    config: Path, capsys, monkeypatch, argv: list[str], flag: str
+) -> None:
     base = {"--region": "ap-beijing", "--bucket": "b-1250000000"}
     for index in range(0, len(argv), 2):
         base[argv[index]] = argv[index + 1]
     flat = [item for pair in base.items() for item in pair]
-    code, _, err = cqtui(capsys, monkeypatch, "profiles", "add", "p", *flat, "--secret-key-stdin", stdin=f"{SECRET_KEY}\n")
+    code, _, err = cqtui(
+        capsys, monkeypatch, "profiles", "add", "p", *flat, "--secret-key-stdin", stdin=f"{SECRET_KEY}\n"
+    )
     assert code == 2 and flag in err, err
     assert SECRET_KEY not in err
     assert not config.exists()
@@ -275,9 +291,26 @@ def test_twenty_concurrent_adds_keep_every_profile(config: Path) -> None:
     env["CQTUI_CONFIG"] = str(config)
     processes = [
         subprocess.Popen(
-            [PYTHON, "-m", "cqtui", "profiles", "add", f"p{index:02d}", "--region", "ap-guangzhou",
-             "--bucket", f"bucket{index}-1250000000", "--secret-id", SECRET_ID, "--secret-key-stdin"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT,
+            [
+                PYTHON,
+                "-m",
+                "cqtui",
+                "profiles",
+                "add",
+                f"p{index:02d}",
+                "--region",
+                "ap-guangzhou",
+                "--bucket",
+                f"bucket{index}-1250000000",
+                "--secret-id",
+                SECRET_ID,
+                "--secret-key-stdin",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=ROOT,
         )  # fmt: skip
         for index in range(20)
     ]
@@ -376,7 +409,13 @@ def test_profiles_test_against_the_emulator(config: Path, capsys, monkeypatch, e
     assert emulator_credentials.secret_key not in out + err
 
     code, _, err = cqtui(
-        capsys, monkeypatch, "profiles", "edit", "emu", "--secret-key-stdin", stdin="WrongSecretKey000000000000000000009\n"
+        capsys,
+        monkeypatch,
+        "profiles",
+        "edit",
+        "emu",
+        "--secret-key-stdin",
+        stdin="WrongSecretKey000000000000000000009\n",
     )
     assert code == 0, err
     code, out, err = cqtui(capsys, monkeypatch, "profiles", "test", "emu")

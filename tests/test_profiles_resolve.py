@@ -69,7 +69,10 @@ def test_default_profile_with_its_own_values(config: Path) -> None:
     write(config, PROD)
     profile = resolve_profile(config, env=ENV)
     assert (profile.name, profile.region, profile.bucket, profile.page_size) == (
-        "prod", "ap-guangzhou", "examplebucket-1250000000", 25
+        "prod",
+        "ap-guangzhou",
+        "examplebucket-1250000000",
+        25,
     )
     assert profile.credentials.secret_id == ID and profile.credentials.secret_key == KEY
     assert profile.credentials.token == ""  # the env token belongs to the env SecretId, not this one
@@ -150,9 +153,9 @@ def test_named_profile_without_a_file_is_an_error(config: Path) -> None:
 @pytest.mark.parametrize(
     "line, key, message",
     [
-        ('page_size = 0', "page_size", "between 1 and 100"),
-        ('page_size = true', "page_size", "whole number"),
-        ('refresh_seconds = -1', "refresh_seconds", "0 (off) or more"),
+        ("page_size = 0", "page_size", "between 1 and 100"),
+        ("page_size = true", "page_size", "whole number"),
+        ("refresh_seconds = -1", "refresh_seconds", "0 (off) or more"),
         ('region = "AP_Guangzhou"', "region", "ap-guangzhou"),
         ('bucket = "no-appid"', "bucket", "BucketName-APPID"),
         ('endpoint = "http://example.com"', "endpoint", "loopback"),
@@ -201,7 +204,7 @@ def test_secret_key_command_output_is_used(config: Path) -> None:
 
 
 def test_profile_key_beats_command_and_command_beats_env(config: Path) -> None:
-    failing = f"{PY} -c \"raise SystemExit(3)\""
+    failing = f'{PY} -c "raise SystemExit(3)"'
     with_command(config, failing, secret_key=KEY)
     assert resolve_profile(config, env=ENV).credentials.secret_key == KEY  # the command is never run
 
@@ -220,7 +223,7 @@ def test_secret_key_command_failure_shows_its_stderr(config: Path) -> None:
 @pytest.mark.timeout(30)
 def test_secret_key_command_timeout() -> None:
     with pytest.raises(ConfigError, match="did not finish within 0.2 s"):
-        run_secret_key_command(f"{PY} -c \"import time; time.sleep(60)\"", timeout=0.2)
+        run_secret_key_command(f'{PY} -c "import time; time.sleep(60)"', timeout=0.2)
 
 
 def test_secret_key_command_not_found_and_empty_output() -> None:

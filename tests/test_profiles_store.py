@@ -110,7 +110,9 @@ def test_a_change_that_changes_nothing_writes_nothing(config: Path) -> None:
         ('default_profile = "a"\ndefault_profile = "b"\n', 2, 22, "default_profile"),
     ],
 )
-def test_broken_toml_is_reported_and_never_overwritten(config: Path, broken: str, line: int, column: int, key: str) -> None:
+def test_broken_toml_is_reported_and_never_overwritten(
+    config: Path, broken: str, line: int, column: int, key: str
+) -> None:
     put(config, broken)
     before = config.read_bytes()
     with pytest.raises(ConfigSyntaxError) as failure:
@@ -169,7 +171,9 @@ def test_symlinked_config_is_read_but_never_written_through(config: Path, folder
     assert config.is_symlink() and target.read_bytes() == before
 
 
-def test_crash_before_rename_leaves_the_old_file_and_no_temp_file(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_before_rename_leaves_the_old_file_and_no_temp_file(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store.edit_config(config, lambda data: document.add_profile(data, "a", {"region": "ap-beijing"}))
     before = config.read_bytes()
 

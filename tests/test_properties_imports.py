@@ -17,7 +17,14 @@ SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[Heal
 
 JSON_LIKE = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(["secretId", "secretKey", "token", "type", "region", "_sys_param", "x"]), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["secretId", "secretKey", "token", "type", "region", "_sys_param", "x"]),
+            children,
+            max_size=4,
+        )
+    ),
     max_leaves=10,
 )
 PIECES = st.sampled_from(["[common]\n", "secret_id = a\n", "secret_key = b\n", "cos:\n", "  base:\n", "    secretid: x\n",

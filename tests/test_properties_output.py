@@ -17,7 +17,23 @@ from cqtui.safetext import visible
 from cqtui.textwidth import cell_width
 
 RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-PIECES = ["[/]", "\u009b31m", "\u0085", "\u202e", "\u2066", "\u0301", "超宽", "🚀", "\t", "\n", "\r", "\x1b[2J", "\x00", ",", '"']
+PIECES = [
+    "[/]",
+    "\u009b31m",
+    "\u0085",
+    "\u202e",
+    "\u2066",
+    "\u0301",
+    "超宽",
+    "🚀",
+    "\t",
+    "\n",
+    "\r",
+    "\x1b[2J",
+    "\x00",
+    ",",
+    '"',
+]
 TEXT = st.lists(st.sampled_from(PIECES) | st.text(max_size=6), max_size=4).map("".join)
 QUEUE = st.builds(
     Queue,
@@ -26,9 +42,15 @@ QUEUE = st.builds(
     notify_config=st.none() | st.builds(NotifyConfig, url=TEXT, event=TEXT, type=TEXT, state=TEXT, mq_name=TEXT),
 )  # fmt: skip
 PAGES = st.lists(
-    st.builds(QueuePage, request_id=TEXT, total_count=st.none() | st.integers(0, 10**6), page_number=st.none() | st.integers(1, 99),
-              page_size=st.none() | st.integers(1, 100), queues=st.lists(QUEUE, max_size=4).map(tuple),
-              non_exist_pids=st.lists(TEXT, max_size=2).map(tuple)),  # fmt: skip
+    st.builds(
+        QueuePage,
+        request_id=TEXT,
+        total_count=st.none() | st.integers(0, 10**6),
+        page_number=st.none() | st.integers(1, 99),
+        page_size=st.none() | st.integers(1, 100),
+        queues=st.lists(QUEUE, max_size=4).map(tuple),
+        non_exist_pids=st.lists(TEXT, max_size=2).map(tuple),
+    ),  # fmt: skip
     min_size=1,
     max_size=3,
 )

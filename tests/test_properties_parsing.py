@@ -60,7 +60,11 @@ HOSTILE_BODIES = [
 ]
 
 
-@pytest.mark.parametrize("body", HOSTILE_BODIES, ids=["deep-json", "deep-json-dict", "bogus-encoding", "utf32-lie", "deep-queue", "deep-error"])
+@pytest.mark.parametrize(
+    "body",
+    HOSTILE_BODIES,
+    ids=["deep-json", "deep-json-dict", "bogus-encoding", "utf32-lie", "deep-queue", "deep-error"],
+)
 @pytest.mark.parametrize("status", [200, 502])
 def test_hostile_bodies_give_a_cqtui_error(body, status):
     _page_or_service_error(body, status)
@@ -95,7 +99,13 @@ TAGS = st.sampled_from(FIELDS + NOTIFY_FIELDS + ["NotifyConfig", "QueueList", "U
 
 @st.composite
 def elements(draw, tag: str, children: list[str], depth: int = 0) -> ET.Element:
-    element = ET.Element(tag, {name: value for name, value in draw(st.dictionaries(st.sampled_from(["a", "b"]), XML_TEXT, max_size=2)).items()})
+    element = ET.Element(
+        tag,
+        {
+            name: value
+            for name, value in draw(st.dictionaries(st.sampled_from(["a", "b"]), XML_TEXT, max_size=2)).items()
+        },
+    )
     element.text = draw(st.none() | XML_TEXT)
     for child in draw(st.lists(st.sampled_from(children), max_size=6)):
         if child == "NotifyConfig" and depth < 2:
@@ -113,7 +123,14 @@ def elements(draw, tag: str, children: list[str], depth: int = 0) -> ET.Element:
 @st.composite
 def responses(draw) -> ET.Element:
     root = ET.Element(draw(st.sampled_from(["Response", "Response", "Response", "Error", "Other"])))
-    for tag in draw(st.lists(st.sampled_from(["RequestId", "TotalCount", "PageNumber", "PageSize", "NonExistPIDs", "Code", "Message", "QueueList"]), max_size=8)):
+    for tag in draw(
+        st.lists(
+            st.sampled_from(
+                ["RequestId", "TotalCount", "PageNumber", "PageSize", "NonExistPIDs", "Code", "Message", "QueueList"]
+            ),
+            max_size=8,
+        )
+    ):
         if tag == "QueueList":
             root.append(draw(elements("QueueList", FIELDS + ["NotifyConfig", "Unknown"])))
         else:
@@ -131,7 +148,14 @@ def test_well_formed_xml_of_any_shape_gives_a_page_or_a_service_error(root):
 
 
 @FAST
-@given(st.lists(st.fixed_dictionaries({field: XML_TEXT for field in ("QueueId", "Name", "State", "Category", "BucketId", "UpdateTime")}), max_size=5))
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {field: XML_TEXT for field in ("QueueId", "Name", "State", "Category", "BucketId", "UpdateTime")}
+        ),
+        max_size=5,
+    )
+)
 def test_queue_text_comes_back_exactly_as_sent(queues):
     root = ET.Element("Response")
     ET.SubElement(root, "TotalCount").text = str(len(queues))
@@ -193,7 +217,9 @@ def test_integers_beyond_64_bits_are_a_problem_not_a_number(text):
     body = f"<Response><TotalCount>{text}</TotalCount><QueueList><QueueId>q</QueueId><MaxSize>{text}</MaxSize></QueueList></Response>"
     page = parse_queue_page(body.encode())
     assert page.total_count is None and page.queues[0].max_size is None
-    assert len(page.problems) == 2 and all("out of range" in problem or "not an integer" in problem for problem in page.problems)
+    assert len(page.problems) == 2 and all(
+        "out of range" in problem or "not an integer" in problem for problem in page.problems
+    )
 
 
 @pytest.mark.parametrize("value", [2**63 - 1, -(2**63), 0])

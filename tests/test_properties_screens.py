@@ -39,6 +39,7 @@ from cqtui.tui.widgets.queue_table import QueueTable
 from reliability_helpers import Answer, AppSession, ScriptedServer
 from tui_helpers import SIZE, column, error_text, fast_client, press, screen_plain, settle, static_text
 
+
 # Every example drives real screens (~1 s each), so few examples and no shrinking:
 # a failure is reported with the example that failed, which reproduces it.
 def examples(count: int) -> settings:
@@ -74,7 +75,9 @@ class ChangingProfiles:
 
     def resolve(self, name: str) -> ResolvedProfile:
         region, bucket = self.fields.get(name, ("ap-guangzhou", DEMO_BUCKET))
-        return ResolvedProfile(name, region, bucket, Credentials("AKIDPROPERTY", "property-key"), endpoint=self.endpoint)
+        return ResolvedProfile(
+            name, region, bucket, Credentials("AKIDPROPERTY", "property-key"), endpoint=self.endpoint
+        )
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +108,15 @@ HOSTILE = [
 ]  # fmt: skip
 TEXT = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(XML_CHARS, max_size=6)), max_size=4).map("".join)
 NOTIFY = st.builds(
-    NotifyConfig, url=TEXT, event=TEXT, type=TEXT, state=TEXT, result_format=TEXT, mq_mode=TEXT, mq_region=TEXT, mq_name=TEXT
+    NotifyConfig,
+    url=TEXT,
+    event=TEXT,
+    type=TEXT,
+    state=TEXT,
+    result_format=TEXT,
+    mq_mode=TEXT,
+    mq_region=TEXT,
+    mq_name=TEXT,
 )
 QUEUE = st.builds(
     Queue,

@@ -185,8 +185,12 @@ for index in range(15):
 def test_two_editors_at_once_keep_every_profile(config):
     """Two TUIs (processes) and two threads each add profiles to one file at the same moment."""
     processes = [
-        subprocess.Popen([sys.executable, "-c", EDITOR, str(config), prefix], stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, text=True)  # fmt: skip
+        subprocess.Popen(
+            [sys.executable, "-c", EDITOR, str(config), prefix],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
         for prefix in ("tuiA", "tuiB")
     ]
     for process in processes:

@@ -75,7 +75,11 @@ async def test_notify_config_of_a_queue_whose_id_is_shared_shows_its_own_setting
     from textual.widgets import Static
 
     first, second = demo_queues()[:2]
-    twin = replace(second, queue_id=first.queue_id, notify_config=NotifyConfig(url="https://twin.example/cb", state="On", type="Url"))
+    twin = replace(
+        second,
+        queue_id=first.queue_id,
+        notify_config=NotifyConfig(url="https://twin.example/cb", state="On", type="Url"),
+    )
     emulator.queues = [first, twin]
     app = make_app(emulator, emulator_credentials)
     async with app.run_test(size=SIZE) as pilot:

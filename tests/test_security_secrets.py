@@ -52,7 +52,12 @@ WINDOW = 10
 
 def leaks(text: str) -> list[str]:
     """Every ten-character run of a secret found in `text`."""
-    return [secret[i : i + WINDOW] for secret in SECRETS for i in range(len(secret) - WINDOW + 1) if secret[i : i + WINDOW] in text]
+    return [
+        secret[i : i + WINDOW]
+        for secret in SECRETS
+        for i in range(len(secret) - WINDOW + 1)
+        if secret[i : i + WINDOW] in text
+    ]
 
 
 def assert_clean(text: str, where: str) -> None:
@@ -150,7 +155,9 @@ def test_every_command_keeps_the_secrets(config, secured, capsys, monkeypatch, e
     command("profiles", "import", "env", "--name", "fromenv", "--region", "ap-guangzhou", "--bucket", DEMO_BUCKET)
     command("profiles", "show", "fromenv")
     cos_conf = tmp_path / "cos.conf"
-    cos_conf.write_text(f"[common]\nsecret_id = {SECRET_ID}\nsecret_key = {SECRET_KEY}\nbucket = {DEMO_BUCKET}\nregion = ap-guangzhou\n")
+    cos_conf.write_text(
+        f"[common]\nsecret_id = {SECRET_ID}\nsecret_key = {SECRET_KEY}\nbucket = {DEMO_BUCKET}\nregion = ap-guangzhou\n"
+    )
     command("profiles", "import", "coscmd", "--from", str(cos_conf), "--name", "fromcos")
     cos_conf.write_text(f"secret_key = {SECRET_KEY}\n")  # broken: no section header
     command("profiles", "import", "coscmd", "--from", str(cos_conf), "--name", "broken", expect=2)
@@ -198,7 +205,11 @@ def test_no_error_or_profile_object_shows_a_secret(config, secured, tmp_path):
     asyncio.run(collect(Credentials(SECRET_ID, SECRET_KEY, TOKEN), secured.base_url,
                         faults=["http500", "malformed_xml", "connection_reset", "huge_body", "json_error"]))  # fmt: skip
     asyncio.run(collect(Credentials(SECRET_ID, SECRET_KEY, TOKEN), "http://127.0.0.1:9"))
-    for text in (f'secret_key = {SECRET_KEY}\n', f'token = "{TOKEN}\n', f'[profiles.x]\ntoken = "{TOKEN} x"\nsecret_key = 5\n'):
+    for text in (
+        f"secret_key = {SECRET_KEY}\n",
+        f'token = "{TOKEN}\n',
+        f'[profiles.x]\ntoken = "{TOKEN} x"\nsecret_key = 5\n',
+    ):
         config.write_text(text)
         try:
             resolve_profile(config)
@@ -209,7 +220,14 @@ def test_no_error_or_profile_object_shows_a_secret(config, secured, tmp_path):
     profile = ResolvedProfile("leak", "ap-guangzhou", DEMO_BUCKET, Credentials(SECRET_ID, SECRET_KEY, TOKEN))
     loaded = store.parse(config, f'[profiles.leak]\nsecret_key = "{SECRET_KEY}"\ntoken = "{TOKEN}"\n'.encode())
     selected = select_profile(loaded, "leak", config)
-    objects = [*problems, profile, profile.credentials, loaded, selected, *choose_values(selected.table, Overrides(), {}).values()]
+    objects = [
+        *problems,
+        profile,
+        profile.credentials,
+        loaded,
+        selected,
+        *choose_values(selected.table, Overrides(), {}).values(),
+    ]
     for thing in objects:
         assert_clean(str(thing), f"str({type(thing).__name__})")
         assert_clean(repr(thing), f"repr({type(thing).__name__})")

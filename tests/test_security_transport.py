@@ -154,8 +154,33 @@ class _Lines:
 
 
 URL_PIECES = st.sampled_from(
-    ["127.0.0.1", "localhost", "[::1]", "evil.example", "10.0.0.1", "@", ":", "\\", "#", "?", "/", "%40", "%2f",
-     ".", "8080", "user", "\t", "[", "]", "::ffff:127.0.0.1", "0x7f.1", "127.0.0.1.", "LOCALHOST", "\u3002", "ｌｏｃａｌｈｏｓｔ"]
+    [
+        "127.0.0.1",
+        "localhost",
+        "[::1]",
+        "evil.example",
+        "10.0.0.1",
+        "@",
+        ":",
+        "\\",
+        "#",
+        "?",
+        "/",
+        "%40",
+        "%2f",
+        ".",
+        "8080",
+        "user",
+        "\t",
+        "[",
+        "]",
+        "::ffff:127.0.0.1",
+        "0x7f.1",
+        "127.0.0.1.",
+        "LOCALHOST",
+        "\u3002",
+        "ｌｏｃａｌｈｏｓｔ",
+    ]
 )
 
 
@@ -192,7 +217,9 @@ async def test_a_redirect_to_another_host_is_reported_and_never_followed(make_cl
 
 def test_cli_reports_a_redirect_and_the_target_gets_nothing(tmp_path):
     with ScriptedServer() as target, ScriptedServer() as redirector:
-        redirector.answer = Answer(307, b"", {"Location": f"{target.base_url}/picqueue", "x-ci-request-id": "cmVkaXJlY3Q="})
+        redirector.answer = Answer(
+            307, b"", {"Location": f"{target.base_url}/picqueue", "x-ci-request-id": "cmVkaXJlY3Q="}
+        )
         run = run_cli(*queues_args(redirector.base_url), env=cli_env(tmp_path / "config.toml"))
         assert target.connections == 0
     assert run.returncode == 1 and "Redirect" in run.stderr and "HTTP 307" in run.stderr

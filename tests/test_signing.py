@@ -118,7 +118,10 @@ def test_parse_authorization_round_trip():
     assert format_authorization(EXAMPLE_ID, parts) == vector["expected"]["authorization"]
 
 
-@pytest.mark.parametrize("broken", ["", "q-ak=x", "q-sign-algorithm=md5&q-ak=a&q-key-time=1;2&q-header-list=&q-url-param-list=&q-signature=s"])
+@pytest.mark.parametrize(
+    "broken",
+    ["", "q-ak=x", "q-sign-algorithm=md5&q-ak=a&q-key-time=1;2&q-header-list=&q-url-param-list=&q-signature=s"],
+)
 def test_parse_authorization_rejects_incomplete_headers(broken):
     with pytest.raises(ValueError):
         parse_authorization(broken)

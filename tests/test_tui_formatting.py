@@ -80,8 +80,13 @@ def test_callback_summary(config, summary):
 
 def test_notify_meanings_and_unknown_values():
     config = NotifyConfig(
-        state="On", type="TDMQ", event="TaskFinish,WorkflowFinish,Odd", result_format="XML",
-        mq_mode="Queue", mq_region="hk", mq_name="results",
+        state="On",
+        type="TDMQ",
+        event="TaskFinish,WorkflowFinish,Odd",
+        result_format="XML",
+        mq_mode="Queue",
+        mq_region="hk",
+        mq_name="results",
     )
     rows = {field: (value, meaning) for field, value, meaning in fmt.notify_rows(config)}
     assert rows["MqRegion"] == ("hk", "Hong Kong")
@@ -135,8 +140,12 @@ def test_listing_page_counts_and_ends():
 def test_status_text_loading_and_compact():
     wanted = ListQuery(page_number=4, page_size=10, state="Paused", queue_ids=("a", "b"))
     listing = Listing(
-        wanted=wanted, page=replace(page(44, 10), request_id="REQ-123"), loaded_query=replace(wanted, page_number=3),
-        fetched_at=NOW, latency_ms=42, loading=True,
+        wanted=wanted,
+        page=replace(page(44, 10), request_id="REQ-123"),
+        loaded_query=replace(wanted, page_number=3),
+        fetched_at=NOW,
+        latency_ms=42,
+        loading=True,
     )
     line = status_text(listing, auto_seconds=30).plain
     assert line.startswith("⠋ Page 4 of 5 loading…")
@@ -180,8 +189,10 @@ def test_parse_queue_ids():
     [
         (ServiceError("SignatureDoesNotMatch", "m", http_status=403), "SecretId/SecretKey"),
         (ServiceError("InvalidAccessKeyId", "m", http_status=403), "SecretId/SecretKey"),
-        (ServiceError("RequestTimeTooSkewed", "m", http_status=403, server_date="Thu, 01 Jan 2026 04:00:00 GMT"),
-         "Thu, 01 Jan 2026 04:00:00 GMT"),
+        (
+            ServiceError("RequestTimeTooSkewed", "m", http_status=403, server_date="Thu, 01 Jan 2026 04:00:00 GMT"),
+            "Thu, 01 Jan 2026 04:00:00 GMT",
+        ),
         (ServiceError("AccessDenied", "m", http_status=403), "ci:DescribePicProcessQueues"),
         (ServiceError("ExpiredToken", "m", http_status=403), "temporary"),
         (ServiceError("NoSuchBucket", "m", http_status=404), "not bound to Cloud Infinite"),

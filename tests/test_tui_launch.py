@@ -17,7 +17,13 @@ from cqtui.tui.launch import app_for, demo_profile
 from cqtui.tui.screens.queue_list import QueueListScreen
 from tui_helpers import SIZE, column, error_text, press, settle
 
-ENV_NAMES = ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_TOKEN", "TENCENTCLOUD_REGION", "CQTUI_CONFIG")
+ENV_NAMES = (
+    "TENCENTCLOUD_SECRET_ID",
+    "TENCENTCLOUD_SECRET_KEY",
+    "TENCENTCLOUD_TOKEN",
+    "TENCENTCLOUD_REGION",
+    "CQTUI_CONFIG",
+)
 
 
 @pytest.fixture
@@ -80,8 +86,13 @@ def test_demo_profile_needs_no_file():
 def test_launch_and_prefetch_do_not_import_textual():
     """Both run before Textual is loaded: that is what lets page 1 travel while it loads."""
     code = "import sys, cqtui.tui.launch, cqtui.tui.prefetch; print('textual' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            env={**os.environ, "PYTHONPATH": os.getcwd()})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
     assert result.stdout.strip() == "False"
 
 
@@ -90,8 +101,13 @@ def test_the_app_leaves_the_first_requests_modules_to_the_child():
     process that imports Textual before page 1 is drawn."""
     request_only = ["cqtui.ci.protocol", "cqtui.ci.oneshot", "http.client", "hashlib", "xml.etree.ElementTree"]
     code = f"import sys, cqtui.tui.launch, cqtui.tui.prefetch, cqtui.tui.app; print([m for m in {request_only} if m in sys.modules])"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            env={**os.environ, "PYTHONPATH": os.getcwd()})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
     assert result.stdout.strip() == "[]"
 
 

@@ -39,7 +39,11 @@ async def test_first_page_rows_status_and_request(emulator, emulator_credentials
         assert app.listing.page.request_id and app.listing.page.request_id[:10] in line
         assert emulator.requests[-1].params == {"pageNumber": "1", "pageSize": "10"}
         assert [c.label for c in app.screen.query_one(QueueTable).columns.values()] == [
-            "QueueId", "Name", "State", "Callback", "Updated"
+            "QueueId",
+            "Name",
+            "State",
+            "Callback",
+            "Updated",
         ]
 
 

@@ -140,8 +140,16 @@ async def test_validation_as_you_type(tmp_path):
         app.screen.query_one("#field-region", Input).focus()
         await pilot.press(*"AP")
         assert "ap-guangzhou" in problem(app, "region")
-        await fill(pilot, name="ok", region="ap-guangzhou", bucket="no_appid", secret_id="AKIDX", secret_key="k",
-                   endpoint="http://example.com", page_size="500")
+        await fill(
+            pilot,
+            name="ok",
+            region="ap-guangzhou",
+            bucket="no_appid",
+            secret_id="AKIDX",
+            secret_key="k",
+            endpoint="http://example.com",
+            page_size="500",
+        )
         assert problem(app, "region") == ""
         assert "BucketName-APPID" in problem(app, "bucket")
         assert "loopback" in problem(app, "endpoint")
@@ -209,8 +217,15 @@ async def test_test_connection_against_the_emulator(tmp_path, emulator, emulator
     key = emulator_credentials.secret_key if good_key else "definitely-the-wrong-key"
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await fill(pilot, name="t", region="ap-guangzhou", bucket=DEMO_BUCKET,
-                   secret_id=emulator_credentials.secret_id, secret_key=key, endpoint=emulator.base_url)
+        await fill(
+            pilot,
+            name="t",
+            region="ap-guangzhou",
+            bucket=DEMO_BUCKET,
+            secret_id=emulator_credentials.secret_id,
+            secret_key=key,
+            endpoint=emulator.base_url,
+        )
         await pilot.press("ctrl+t")
         text = await wait_for_result(pilot)
         assert key not in svg_of(app) and key not in text
@@ -226,9 +241,15 @@ async def test_test_connection_waits_no_longer_than_the_timeout_option(tmp_path,
     app = FirstRunApp(tmp_path / "c" / "config.toml", timeouts=Timeouts.waiting(0.3))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await fill(pilot, name="t", region="ap-guangzhou", bucket=DEMO_BUCKET,
-                   secret_id=emulator_credentials.secret_id, secret_key=emulator_credentials.secret_key,
-                   endpoint=emulator.base_url)
+        await fill(
+            pilot,
+            name="t",
+            region="ap-guangzhou",
+            bucket=DEMO_BUCKET,
+            secret_id=emulator_credentials.secret_id,
+            secret_key=emulator_credentials.secret_key,
+            endpoint=emulator.base_url,
+        )
         await pilot.press("ctrl+t")
         text = await wait_for_result(pilot)
     assert "ReadTimeout" in text, text

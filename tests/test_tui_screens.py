@@ -31,8 +31,16 @@ async def test_detail_shows_every_field_with_local_times_and_ages(emulator, emul
         await settle(pilot)
         await press(pilot, "down", "down", "enter")
         shown = body(app, "#detail-body")
-        for value in (queue.queue_id, queue.name, queue.state, str(queue.max_size), str(queue.max_concurrent),
-                      queue.category, queue.bucket_id, app.listing.page.request_id):
+        for value in (
+            queue.queue_id,
+            queue.name,
+            queue.state,
+            str(queue.max_size),
+            str(queue.max_concurrent),
+            queue.category,
+            queue.bucket_id,
+            app.listing.page.request_id,
+        ):
             assert value in shown, value
         # demo times are +0800 and so is the frozen clock: the wall time is unchanged
         assert "2025-11-26 16:40:34 +0800 (36 days ago)" in shown

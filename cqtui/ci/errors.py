@@ -52,10 +52,7 @@ class ServiceError(CqtuiError):
 
     def __str__(self) -> str:
         status = self.http_status if self.http_status is not None else "-"
-        return (
-            f"{self.code}: {self.message} (HTTP {status}, "
-            f"RequestId {self.request_id or '-'})"
-        )
+        return f"{self.code}: {self.message} (HTTP {status}, RequestId {self.request_id or '-'})"
 
 
 class ResponseFormatError(ServiceError):

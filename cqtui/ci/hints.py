@@ -62,15 +62,13 @@ def _transport_hint(error: TransportError) -> str:
             "cutting it off. Retry; if it keeps happening, check the proxy."
         )
     return (
-        "Could not reach the service: check the network, proxy, DNS and the endpoint "
-        "(region and bucket), then retry."
+        "Could not reach the service: check the network, proxy, DNS and the endpoint (region and bucket), then retry."
     )
 
 
 def _format_hint(error: ResponseFormatError) -> str:
     hint = (
-        "The answer is not the XML Cloud Infinite sends: a proxy, captive portal or wrong "
-        "endpoint may be in the way."
+        "The answer is not the XML Cloud Infinite sends: a proxy, captive portal or wrong endpoint may be in the way."
     )
     if error.code == "ResponseTooLarge":
         hint = "The answer is far larger than a queue listing: a wrong endpoint or a proxy may be in the way."

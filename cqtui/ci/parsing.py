@@ -24,6 +24,7 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _ASCII_SPACE = " \t\r\n"
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # the API's integers; a larger one is a broken or hostile answer
 
+
 def excerpt(body: bytes) -> str:
     """The first characters of a body on one line, safe to print."""
     text = body[: EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
@@ -33,9 +34,7 @@ def excerpt(body: bytes) -> str:
 
 def _parse_xml(body: bytes, *, http_status: int, request_id: str) -> ET.Element:
     def refuse(code: str, message: str) -> ResponseFormatError:
-        return ResponseFormatError(
-            code, message, http_status=http_status, request_id=request_id, excerpt=excerpt(body)
-        )
+        return ResponseFormatError(code, message, http_status=http_status, request_id=request_id, excerpt=excerpt(body))
 
     if not body.strip():
         raise refuse("EmptyResponse", "the server answered with an empty body")
@@ -91,9 +90,7 @@ def _queue(element: ET.Element, index: int, problems: list[str], keep_raw: bool)
     )
 
 
-def parse_queue_page(
-    body: bytes, *, http_status: int = 200, request_id: str = "", keep_raw: bool = True
-) -> QueuePage:
+def parse_queue_page(body: bytes, *, http_status: int = 200, request_id: str = "", keep_raw: bool = True) -> QueuePage:
     """Parse a `GET /picqueue` answer. Bad integers are reported in `problems`, not fatal.
 
     `keep_raw=False` skips re-serialising each queue's XML (the CLI doesn't show it).

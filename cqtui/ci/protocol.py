@@ -108,7 +108,9 @@ class ClientBase:
         return Retrying(self._retry, self._skew)
 
     def _auth_headers(self, host: str, params: Mapping[str, str]) -> dict[str, str]:
-        return auth_headers(self._credentials, host=host, method="GET", path=LIST_PATH, params=params, now=self._skew.now())
+        return auth_headers(
+            self._credentials, host=host, method="GET", path=LIST_PATH, params=params, now=self._skew.now()
+        )
 
 
 def list_params(query: ListQuery) -> dict[str, str]:
@@ -162,9 +164,7 @@ def too_large(max_bytes: int, status: int, headers: Mapping[str, str]) -> Respon
     )
 
 
-def page_from_answer(
-    status: int, reason: str, headers: Mapping[str, str], body: bytes, *, keep_raw: bool
-) -> QueuePage:
+def page_from_answer(status: int, reason: str, headers: Mapping[str, str], body: bytes, *, keep_raw: bool) -> QueuePage:
     """The page in a 200 answer; any other answer as the ServiceError it stands for."""
     request_id = request_id_of(headers)
     if status != 200:

@@ -36,7 +36,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--latency-ms", type=float, default=0, metavar="N", help="delay every answer by N ms")
     parser.add_argument("--clock-skew", type=float, default=0, metavar="SECONDS", help="shift the server clock")
     parser.add_argument(
-        "--fault", action="append", default=[], metavar="KIND[:TIMES]",
+        "--fault",
+        action="append",
+        default=[],
+        metavar="KIND[:TIMES]",
         help="inject a fault for TIMES requests (default: always); repeatable, served in order",
     )
     parser.set_defaults(run=run)

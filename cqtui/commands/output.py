@@ -13,6 +13,7 @@ from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Queue, QueueP
 from cqtui.safetext import visible
 from cqtui.textwidth import cell_width, fit
 
+
 def callback_summary(config: NotifyConfig | None) -> str:
     if config is None:
         return "—"

@@ -89,7 +89,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     )
     importing.add_argument("source", choices=imports.TOOLS)
     importing.add_argument("--name", help="profile name (default: the source's name, e.g. coscmd)")
-    importing.add_argument("--from", dest="source_path", metavar="PATH", help="read this file (tccli: its folder or a .credential file)")
+    importing.add_argument(
+        "--from", dest="source_path", metavar="PATH", help="read this file (tccli: its folder or a .credential file)"
+    )
     importing.add_argument("--force", action="store_true", help="replace a profile of the same name")
     importing.add_argument("--default", action="store_true", help="make it the default profile")
     importing.add_argument("--yes", "-y", action="store_true", help="rewrite the file even if comments would be lost")
@@ -104,8 +106,12 @@ def _profile_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name")
     parser.add_argument("--secret-id", metavar="ID", help="SecretId (AKID…); not secret on its own")
     parser.add_argument("--secret-key-stdin", action="store_true", help="read the secret key from stdin's first line")
-    parser.add_argument("--token-stdin", action="store_true", help="read a session token from stdin (after the key, if both)")
-    parser.add_argument("--secret-key-command", metavar="CMD", help="run CMD (no shell) for the secret key, e.g. 'pass show tencent/ci'")
+    parser.add_argument(
+        "--token-stdin", action="store_true", help="read a session token from stdin (after the key, if both)"
+    )
+    parser.add_argument(
+        "--secret-key-command", metavar="CMD", help="run CMD (no shell) for the secret key, e.g. 'pass show tencent/ci'"
+    )
     parser.add_argument("--page-size", type=int, metavar="N", help="queues per page, 1-100")
     parser.add_argument("--refresh-seconds", type=int, metavar="N", help="auto-refresh interval; 0 = off")
     parser.add_argument("--default", action="store_true", help="make it the default profile")
@@ -146,7 +152,9 @@ def _save(args: argparse.Namespace, change: Callable[[dict[str, Any]], None]) ->
             "rewriting it will lose them (cqtui cannot keep TOML comments)"
         )
         if not args.yes and not (_interactive() and _ask_yes_no("Rewrite it anyway?")):
-            raise ConfigError(f"{problem.reason}; not changed. Pass --yes to rewrite it anyway", path=problem.path) from None
+            raise ConfigError(
+                f"{problem.reason}; not changed. Pass --yes to rewrite it anyway", path=problem.path
+            ) from None
     store.edit_config(path, change, allow_comment_loss=True)
 
 
@@ -162,7 +170,9 @@ def _stdin_secrets(args: argparse.Namespace) -> tuple[str | None, str | None]:
     wanted = int(args.secret_key_stdin) + int(args.token_stdin)
     if len(lines) < wanted:
         what = "a secret key line and a token line" if wanted == 2 else "one line"
-        raise ConfigError(f"stdin should hold {what}", key="--secret-key-stdin" if args.secret_key_stdin else "--token-stdin")
+        raise ConfigError(
+            f"stdin should hold {what}", key="--secret-key-stdin" if args.secret_key_stdin else "--token-stdin"
+        )
     key = lines[0].strip() if args.secret_key_stdin else None
     token = lines[wanted - 1].strip() if args.token_stdin else None
     return key, token
@@ -237,7 +247,11 @@ def run_list(args: argparse.Namespace) -> int:
         print(json.dumps([row.as_json() for row in rows], indent=2, ensure_ascii=False))
         return 0
     body = [
-        ["*" if row.is_default else "", row.name, *(cell or "-" for cell in (row.region, row.bucket, row.endpoint, row.secret_id))]
+        [
+            "*" if row.is_default else "",
+            row.name,
+            *(cell or "-" for cell in (row.region, row.bucket, row.endpoint, row.secret_id)),
+        ]
         for row in rows
     ]
     sys.stdout.write(_table(["", "NAME", "REGION", "BUCKET", "ENDPOINT", "SECRET ID"], body))
@@ -251,7 +265,11 @@ def run_show(args: argparse.Namespace) -> int:
     overrides = Overrides(args.region, args.bucket, args.endpoint)
     rows = describe.show_rows(selected, overrides, os.environ)
     if args.output == "json":
-        print(json.dumps({row.field: {"value": row.value, "source": row.source} for row in rows}, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {row.field: {"value": row.value, "source": row.source} for row in rows}, indent=2, ensure_ascii=False
+            )
+        )
     else:
         sys.stdout.write(_table(["FIELD", "VALUE", "SOURCE"], [[row.field, row.value, row.source] for row in rows]))
     return 0

@@ -33,7 +33,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     parser.add_argument("--state", choices=STATES, help="only queues in this state (default: all states)")
     parser.add_argument("--queue-ids", metavar="ID,ID", help="look up these queue ids; unknown ids are reported")
     parser.add_argument("--page", type=_positive, default=1, metavar="N", help="page number, from 1 (default 1)")
-    parser.add_argument("--page-size", type=_positive, metavar="N", help="queues per page, 1-100 (default: the profile's, else 10)")
+    parser.add_argument(
+        "--page-size", type=_positive, metavar="N", help="queues per page, 1-100 (default: the profile's, else 10)"
+    )
     parser.add_argument("--all", action="store_true", help="follow every page and print one merged listing")
     parser.add_argument("--output", "-o", choices=("table", "json", "csv"), default="table")
     parser.set_defaults(run=run)

@@ -226,8 +226,13 @@ def hostile_queues() -> list[Queue]:
 # ---- JSON files -------------------------------------------------------------
 
 _STRING_FIELDS = {
-    "QueueId": "queue_id", "Name": "name", "State": "state", "UpdateTime": "update_time",
-    "CreateTime": "create_time", "Category": "category", "BucketId": "bucket_id",
+    "QueueId": "queue_id",
+    "Name": "name",
+    "State": "state",
+    "UpdateTime": "update_time",
+    "CreateTime": "create_time",
+    "Category": "category",
+    "BucketId": "bucket_id",
 }
 _INTEGER_FIELDS = {"MaxSize": "max_size", "MaxConcurrent": "max_concurrent"}
 
@@ -255,7 +260,9 @@ def _notify_from_json(value: Any) -> NotifyConfig | None:
     unknown = sorted(set(value) - set(NOTIFY_CONFIG_API_NAMES.values()))
     if unknown:
         raise _BadEntry(f"NotifyConfig has unknown field {unknown[0]!r}")
-    return NotifyConfig(**{attr: _text(value.get(key), f"NotifyConfig.{key}") for attr, key in NOTIFY_CONFIG_API_NAMES.items()})
+    return NotifyConfig(
+        **{attr: _text(value.get(key), f"NotifyConfig.{key}") for attr, key in NOTIFY_CONFIG_API_NAMES.items()}
+    )
 
 
 def _queue_from_json(entry: Any) -> Queue:

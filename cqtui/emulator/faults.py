@@ -45,7 +45,9 @@ ERROR_FAULTS: dict[str, tuple[int, str, str]] = {
     "access_denied": (403, "AccessDenied", "Access Denied."),
     "invalid_access_key": (403, "InvalidAccessKeyId", "The SecretId you provided does not exist in our records."),
     "signature_mismatch": (
-        403, "SignatureDoesNotMatch", "The Signature you specified does not match what we calculated."
+        403,
+        "SignatureDoesNotMatch",
+        "The Signature you specified does not match what we calculated.",
     ),
     "expired_token": (403, "ExpiredToken", "The provided token has expired."),
     "no_such_bucket": (404, "NoSuchBucket", "The specified bucket does not exist."),

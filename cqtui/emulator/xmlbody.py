@@ -100,13 +100,21 @@ def queue_problems(queues: Iterable[Queue]) -> list[str]:
     for queue in queues:
         config = queue.notify_config or NotifyConfig()
         fields = {
-            "QueueId": queue.queue_id, "Name": queue.name, "State": queue.state,
-            "UpdateTime": queue.update_time, "CreateTime": queue.create_time,
-            "Category": queue.category, "BucketId": queue.bucket_id,
-            "NotifyConfig.Url": config.url, "NotifyConfig.Event": config.event,
-            "NotifyConfig.Type": config.type, "NotifyConfig.State": config.state,
-            "NotifyConfig.ResultFormat": config.result_format, "NotifyConfig.MqMode": config.mq_mode,
-            "NotifyConfig.MqRegion": config.mq_region, "NotifyConfig.MqName": config.mq_name,
+            "QueueId": queue.queue_id,
+            "Name": queue.name,
+            "State": queue.state,
+            "UpdateTime": queue.update_time,
+            "CreateTime": queue.create_time,
+            "Category": queue.category,
+            "BucketId": queue.bucket_id,
+            "NotifyConfig.Url": config.url,
+            "NotifyConfig.Event": config.event,
+            "NotifyConfig.Type": config.type,
+            "NotifyConfig.State": config.state,
+            "NotifyConfig.ResultFormat": config.result_format,
+            "NotifyConfig.MqMode": config.mq_mode,
+            "NotifyConfig.MqRegion": config.mq_region,
+            "NotifyConfig.MqName": config.mq_name,
         }
         for field, text in fields.items():
             problem = xml_problem(text)

@@ -57,9 +57,7 @@ def run_secret_key_command(command: str, *, timeout: float = SECRET_COMMAND_TIME
     import subprocess  # here: most profiles store the key, and this import is ~3 ms of every start
 
     try:
-        process = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except FileNotFoundError:
         raise ConfigError(f"program {shown!r} not found", key=key) from None
     except OSError as problem:

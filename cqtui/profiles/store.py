@@ -182,10 +182,10 @@ def load_keymap(path: Path | str | None) -> dict[str, str]:
         return {}
     keys = config.data["keys"]
     if not isinstance(keys, dict):
-        raise config.error("must be a table of action = \"key\" lines", (), "keys")
+        raise config.error('must be a table of action = "key" lines', (), "keys")
     for action, key in keys.items():
         if not isinstance(key, str) or not key:
-            raise config.error("must be a non-empty string such as \"j\" or \"ctrl+n\"", ("keys",), action)
+            raise config.error('must be a non-empty string such as "j" or "ctrl+n"', ("keys",), action)
     return dict(keys)
 
 

@@ -45,7 +45,7 @@ def _plural(count: int, unit: str) -> str:
 
 
 def age(then: datetime, now: datetime) -> str:
-    """"3 days ago" / "in 5 minutes" (a server clock ahead of ours) / "just now"."""
+    """ "3 days ago" / "in 5 minutes" (a server clock ahead of ours) / "just now"."""
     seconds = (now - then).total_seconds()
     ahead = seconds < 0
     seconds = abs(seconds)
@@ -152,8 +152,5 @@ def notify_summary(config: NotifyConfig | None) -> str:
     if config.type == "TDMQ":
         mode = meaning(config.mq_mode, MQ_MODES) if config.mq_mode else "TDMQ"
         region = meaning(config.mq_region, MQ_REGIONS)
-        return (
-            f"Callbacks are on:{when}, a result{result} goes to {mode} "
-            f"{text_or_dash(config.mq_name)} in {region}."
-        )
+        return f"Callbacks are on:{when}, a result{result} goes to {mode} {text_or_dash(config.mq_name)} in {region}."
     return f"Callbacks are on, of type {meaning(config.type, CALLBACK_TYPES)}."

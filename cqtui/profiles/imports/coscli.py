@@ -42,7 +42,9 @@ def _pick_bucket(buckets: list[Mapping[str, Any]], wanted: str | None, path: str
         if wanted in (_text(bucket, "name"), _text(bucket, "alias")):
             return bucket
     names = ", ".join(visible(_text(bucket, "alias") or _text(bucket, "name")) for bucket in buckets)
-    raise ConfigError(f"has no bucket named or aliased {visible(wanted)!r} (it has: {names})", path=path, key="--bucket")
+    raise ConfigError(
+        f"has no bucket named or aliased {visible(wanted)!r} (it has: {names})", path=path, key="--bucket"
+    )
 
 
 def read(request: ImportRequest) -> Imported:

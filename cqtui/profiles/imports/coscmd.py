@@ -46,7 +46,9 @@ def read(request: ImportRequest) -> Imported:
     origin = str(path)
     section = _load(origin)[SECTION]
     stored_region = section.get("region", "")
-    region = normalize_region(stored_region) if stored_region.strip() else region_from_endpoint(section.get("endpoint", ""))
+    region = (
+        normalize_region(stored_region) if stored_region.strip() else region_from_endpoint(section.get("endpoint", ""))
+    )
     return Imported(
         tool="coscmd",
         origin=origin,

@@ -37,6 +37,8 @@ from cqtui.tui.profile_fields import (
 from cqtui.tui.widgets.secret_input import SecretInput
 
 TEST_GROUP = "test-connection"
+
+
 class StateCheckbox(Checkbox):
     """A checkbox whose mark is X or blank, not only a colour (NO_COLOR, screen readers)."""
 

@@ -52,7 +52,9 @@ class QueueListScreen(CqtuiScreen):
         Binding("p", "prev_page", "Prev", tooltip="previous page", id="prev_page"),
         Binding("less_than_sign", "first_page", "First", show=False, tooltip="first page", id="first_page"),
         Binding("greater_than_sign", "last_page", "Last", show=False, tooltip="last page", id="last_page"),
-        Binding("plus", "bigger_page", "Bigger", show=False, tooltip="larger page size (10, 20, 50, 100)", id="bigger_page"),
+        Binding(
+            "plus", "bigger_page", "Bigger", show=False, tooltip="larger page size (10, 20, 50, 100)", id="bigger_page"
+        ),
         Binding("minus", "smaller_page", "Smaller", show=False, tooltip="smaller page size", id="smaller_page"),
         Binding("s", "cycle_state", "State", tooltip="state filter: all, Active, Paused", id="cycle_state"),
         Binding("slash", "lookup", "Find", tooltip="look up queue ids (comma-separated)", id="lookup"),
