@@ -16,6 +16,7 @@ when cqtui.tui.app is imported): cqtui itself carries no benchmark code.
 from __future__ import annotations
 
 import importlib.machinery
+import os
 import sys
 import time
 from pathlib import Path
@@ -127,6 +128,8 @@ def first_data_class(probe: type) -> type:
 
 def first_data(url: str, bucket: str) -> int:
     sys.meta_path.insert(0, _SwapAppOnImport())
+    # `cqtui` runs only with a terminal on stdin, as a user's shell gives it one; the app then runs headless.
+    os.dup2(os.openpty()[1], 0)
     from cqtui.cli import run  # what the `cqtui` console script calls
 
     sys.argv = ["cqtui", "--bucket", bucket, "--endpoint", url]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import io
 import os
 import sys
 
@@ -151,11 +152,42 @@ def run() -> None:
     # 15-25 ms, and free nothing. main() turns it back on for the emulator; the TUI
     # once its first screen is drawn (tui/app.py) or for the first-run form (tui/launch.py).
     gc.disable()
-    code = main()
+    closed = _reopen_closed_streams()
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A terminal or locale that cannot encode `…`, `—` or CJK (PYTHONIOENCODING=latin-1,
+        # LC_ALL=C) gets `\u2026`-style escapes, not a UnicodeEncodeError. stderr does so already.
+        sys.stdout.reconfigure(errors="backslashreplace")
+    if "stdout" in closed:
+        error("stdout is closed (>&-): there is nowhere to print to; redirect it to a file or /dev/null instead")
+        code = EXIT_USAGE
+    else:
+        code = main()
     # The exit frees everything at once; unfrozen, the interpreter's last collection
     # would first walk every object the imports made (~8 ms).
     gc.freeze()
     sys.exit(code)
+
+
+def _reopen_closed_streams() -> list[str]:
+    """Put /dev/null on each standard stream that was closed at start (`<&-`, `>&-`, `2>&-`); their names.
+
+    Python leaves sys.stdin/stdout/stderr None for them, so a print or an input() raises, and the
+    next file opened takes the free descriptor: the config file or a socket would become what a
+    child process writes to as its stdout. Reading /dev/null gives EOF; what goes to it is lost.
+    """
+    closed = []
+    for descriptor, name in enumerate(("stdin", "stdout", "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        devnull = os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one
+        if devnull != descriptor:
+            os.dup2(devnull, descriptor)
+            os.close(devnull)
+        stream = open(descriptor, "r" if descriptor == 0 else "w", errors="backslashreplace", closefd=False)
+        setattr(sys, name, stream)
+        setattr(sys, f"__{name}__", stream)  # Textual uses these
+        closed.append(name)
+    return closed
 
 
 def main(argv: list[str] | None = None) -> int:

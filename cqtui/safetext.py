@@ -2,7 +2,8 @@
 
 Rich and Textual strip neither ESC nor C1 controls (U+0080-U+009F, which XML
 allows) nor bidi overrides, so every string from the server or a file goes
-through `visible()` before it is drawn or printed to a terminal.
+through `visible()` before it is drawn or printed to a terminal; every URL
+(endpoints, proxies) through `visible_url()`, which also hides its password.
 """
 
 from __future__ import annotations
@@ -14,11 +15,53 @@ import re
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
+def _escaped(char: str) -> str:
+    code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def visible(text: str) -> str:
     """`text` with every control or bidi character shown as `\\xNN` / `\\uNNNN`."""
-    return _UNSAFE.sub(_escape, text)
+    return _UNSAFE.sub(lambda match: _escaped(match.group()), text)
+
+
+# The user information of a URL: after the scheme's `//` (if any), up to the last `@` before
+# the path, query or fragment, as urllib.parse reads it. Matched by hand: urlsplit raises on
+# some URLs worth showing in an error (a bad port), and they must not show a password either.
+_USERINFO = re.compile(r"^((?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?([^/?#]*)@")
+MASKED = "***"
+
+
+def _masked_userinfo(match: re.Match[str]) -> str:
+    user, has_password, _password = match.group(2).partition(":")
+    # A user name alone is often a token (`https://TOKEN@host`): masked like a password, as pip does.
+    return f"{match.group(1) or ''}{user + ':' if has_password else ''}{MASKED}@"
+
+
+def visible_url(url: str) -> str:
+    """`url` for display: its password (or a lone user name) as `***`, then made visible."""
+    return visible(_USERINFO.sub(_masked_userinfo, url, count=1))
+
+
+PASTE_LIMIT = 256  # characters; ids are ~40
+
+
+def paste_problem(text: str) -> str | None:
+    """Why `text` is not safe to put on the clipboard, or None.
+
+    Server text ends up pasted into shells and tickets: a line break would run what
+    follows it (`p1\\necho PWNED`), and control, bidi or other invisible characters
+    would paste something else than what the screen showed.
+    """
+    if not text:
+        return "it is empty"
+    if len(text) > PASTE_LIMIT:
+        return f"it is {len(text)} characters long (at most {PASTE_LIMIT})"
+    if text.splitlines() != [text]:  # any kind of line break
+        return "it holds a line break: pasted into a shell, what follows it would run"
+    # isprintable(): no control, format (bidi, zero-width), unassigned or private-use
+    # character, and no separator but the ASCII space.
+    hidden = next((char for char in text if not char.isprintable()), None)
+    if hidden is not None:
+        return f"it holds an invisible or control character ({_escaped(hidden)})"
+    return None

@@ -6,6 +6,8 @@
   scripts, recording what it received (redirect targets, TLS endpoints).
 - `self_signed_cert`: a throwaway certificate for 127.0.0.1.
 - `AppSession`: one running Textual app shared by many examples or rows.
+- `TerminalSession`: `python -m cqtui …` on a real pseudo-terminal (80x24), for
+  what only a terminal shows: raw mode, the alternate screen, signals, job control.
 """
 
 from __future__ import annotations
@@ -14,13 +16,18 @@ import asyncio
 import datetime
 import ipaddress
 import os
+import pty
+import re
+import select
+import signal
 import ssl
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -271,3 +278,178 @@ class AppSession:
             self.run(None)
         self._loop.run_until_complete(self._host)
         self._loop.close()
+
+
+# ---- a real terminal ------------------------------------------------------------
+
+TERMINAL_SIZE = (80, 24)
+# DEC private modes Textual turns on, each with its "set" (h) and "reset" (l) that leaves
+# the terminal usable; the cursor is the odd one: Textual hides it (l), the shell wants it (h).
+TERMINAL_MODES = {
+    "1049": ("h", "l", "alternate screen"),
+    "1000": ("h", "l", "mouse reporting"),
+    "1003": ("h", "l", "mouse motion reporting"),
+    "1006": ("h", "l", "SGR mouse reporting"),
+    "2004": ("h", "l", "bracketed paste"),
+    "25": ("l", "h", "hidden cursor"),
+}
+_MODE = re.compile(rb"\x1b\[\?(\d+)([hl])")
+
+
+def modes_left_on(output: bytes) -> list[str]:
+    """The modes of TERMINAL_MODES that `output` turned on and did not turn off again after."""
+    last = {number.decode(): switch.decode() for number, switch in _MODE.findall(output)}
+    return [name for number, (on, _off, name) in TERMINAL_MODES.items() if last.get(number) == on]
+
+
+class TerminalSession:
+    """`python -m cqtui ARGS` on a new pseudo-terminal (80x24), the leader of its session as a login shell is.
+
+    `output` collects everything the program wrote to the terminal. `ignore_sighup`
+    starts it as `nohup` would. `session_leader=False` starts it as a shell starts a
+    job instead: when it dies, the kernel sends no SIGHUP to the processes it started
+    (a session leader's death does). Always `close()` (or use `with`): it kills what is left.
+    """
+
+    def __init__(
+        self, *args: str, env: Mapping[str, str], ignore_sighup: bool = False, session_leader: bool = True
+    ) -> None:
+        env = {key: value for key, value in env.items() if key not in ("COLUMNS", "LINES")}
+        env.setdefault("TERM", "xterm-256color")
+        argv = [sys.executable, "-m", "cqtui", *args]
+        columns, lines = TERMINAL_SIZE
+        self.output = b""
+        self.exit_code: int | None = None
+        if not session_leader:
+            self.fd, terminal = os.openpty()
+            termios.tcsetwinsize(terminal, (lines, columns))
+            # Kept: a Popen dropped while its process runs would be reaped behind wait()'s back.
+            self._job = subprocess.Popen(
+                argv, stdin=terminal, stdout=terminal, stderr=terminal, env=env, process_group=0
+            )
+            os.close(terminal)
+            self.pid = self._job.pid
+            return
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: only what exec needs
+            try:
+                termios.tcsetwinsize(0, (lines, columns))
+                if ignore_sighup:
+                    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+                os.execve(sys.executable, argv, env)
+            finally:
+                os._exit(127)
+
+    def __enter__(self) -> TerminalSession:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def read_until(self, wanted: bytes, timeout: float = HANG_GUARD_SECONDS) -> bytes:
+        """Read until `wanted` appears in what came since this call began; that text. AssertionError if not."""
+        start = len(self.output)
+        deadline = time.monotonic() + timeout
+        while wanted not in self.output[start:]:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._read(left):
+                raise AssertionError(f"{wanted!r} never came; the last output: {self.output[-300:]!r}")
+        return self.output[start:]
+
+    def _read(self, timeout: float) -> bool:
+        """Read what is there within `timeout`; False at the end of output (the program closed the terminal)."""
+        ready, _, _ = select.select([self.fd], [], [], min(timeout, 0.5))
+        if not ready:
+            return True
+        try:
+            chunk = os.read(self.fd, 65536)
+        except OSError:  # EIO: every process on the terminal has exited
+            return False
+        self.output += chunk
+        return bool(chunk)
+
+    def send(self, keys: bytes) -> None:
+        os.write(self.fd, keys)
+
+    def signal(self, signum: int) -> None:
+        os.kill(self.pid, signum)
+
+    def state(self) -> str:
+        """The process state letter from /proc (R, S, T for stopped, Z…)."""
+        with open(f"/proc/{self.pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0]
+
+    def wait_for_state(self, wanted: str, timeout: float = HANG_GUARD_SECONDS) -> None:
+        """Wait for the process state `wanted`, then collect what it wrote until then."""
+        deadline = time.monotonic() + timeout
+        while self.state() != wanted:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"still in state {self.state()}, not {wanted}")
+            time.sleep(0.02)
+        self._drain()
+
+    def wait(self, timeout: float = HANG_GUARD_SECONDS) -> int:
+        """The exit code (-N when killed by signal N), reading the terminal meanwhile so it never blocks."""
+        deadline = time.monotonic() + timeout
+        while self.exit_code is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.exit_code = os.waitstatus_to_exitcode(status)
+            elif time.monotonic() > deadline:
+                raise AssertionError(f"still running after {timeout} s; the last output: {self.output[-300:]!r}")
+            elif self.fd >= 0:
+                self._read(0.05)
+            else:
+                time.sleep(0.05)
+        self._drain()  # what it wrote last (the terminal reset)
+        return self.exit_code
+
+    def _drain(self) -> None:
+        """Collect what is already written. Not until end of output: a process the program
+        started may still hold the terminal."""
+        while self.fd >= 0 and select.select([self.fd], [], [], 0)[0] and self._read(0):
+            pass
+
+    def cooked(self) -> bool:
+        """The terminal is as a shell wants it: line editing (ICANON), echo and signal keys (ISIG) on."""
+        local_modes = termios.tcgetattr(self.fd)[3]
+        wanted = termios.ICANON | termios.ECHO | termios.ISIG
+        return local_modes & wanted == wanted
+
+    def hang_up(self) -> None:
+        """Close the terminal's other end, as a terminal window or an SSH connection that goes away."""
+        os.close(self.fd)
+        self.fd = -1
+
+    def close(self) -> None:
+        if self.exit_code is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except ProcessLookupError:
+                pass
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def children_of(pid: int) -> Iterator[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rpartition(")")[2].split()
+            except OSError:  # it exited meanwhile
+                continue
+            if int(fields[1]) == pid:
+                yield int(entry)
+
+
+def is_running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan killed but not yet reaped by init counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False

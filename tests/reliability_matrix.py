@@ -1,8 +1,10 @@
-"""The fault matrix, defined once as data: what is injected and what `cqtui queues` and the TUI must do.
+"""The fault matrix, defined once as data: what is injected and what `cqtui queues` and the TUI must do;
+then the README's other table (hostile input, secrets, transport, the profile file, the terminal).
 
 tests/test_reliability_matrix_cli.py and tests/test_reliability_matrix_tui.py
-are parametrized over ROWS; `python -m tests.reliability_matrix` prints the
-same rows as the Markdown table in the README.
+are parametrized over ROWS. Each of HOSTILE_ROWS names the tests that prove it
+(tests/test_reliability_tables.py checks they exist). `python -m tests.reliability_matrix`
+prints both as the Markdown tables in the README.
 
 Every fault goes through the emulator over loopback (or, for "connection
 refused", to a port where nothing listens). The client retries a read-only GET
@@ -351,5 +353,228 @@ def markdown_table() -> str:
     return "\n".join(lines)
 
 
+# ---- hostile input, secrets, transport, the profile file, the terminal -------------------
+
+
+@dataclass(frozen=True)
+class HostileRow:
+    tried: str
+    result: str
+    proof: tuple[str, ...]  # "test_module::test_function": the tests that show it
+
+
+HOSTILE_ROWS: tuple[HostileRow, ...] = (
+    HostileRow(
+        "Arbitrary bytes and arbitrary well-formed XML (hypothesis) into the response parser, including 100,000-deep "
+        "JSON, unknown encodings, 5,000-deep XML, 400-digit integers",
+        "a page or a cqtui error with code, status and RequestId; never another exception. Integers must be ASCII "
+        "digits in 64-bit range, else a warning line",
+        (
+            "test_properties_parsing::test_any_bytes_give_a_page_or_a_service_error",
+            "test_properties_parsing::test_well_formed_xml_of_any_shape_gives_a_page_or_a_service_error",
+            "test_properties_parsing::test_hostile_bodies_give_a_cqtui_error",
+            "test_properties_parsing::test_integers_are_ascii_digits_only_else_a_problem",
+        ),
+    ),
+    HostileRow(
+        "Arbitrary Unicode (markup like `[@click=app.quit]`, C1 controls, bidi overrides, combining marks, wide CJK, "
+        "emoji) in every field, through the real client to list, detail, NotifyConfig, raw XML, error panel, profile "
+        "picker and context bar (hypothesis)",
+        "shown literally (`\\x9b`, `\\u202e` escapes); no raw control character reaches the terminal; clicking runs "
+        "nothing",
+        (
+            "test_properties_screens::test_every_queue_field_is_drawn_literally_on_every_screen",
+            "test_properties_screens::test_every_error_field_is_drawn_literally",
+            "test_properties_screens::test_profile_names_are_drawn_literally_in_the_picker_and_the_context_bar",
+        ),
+    ),
+    HostileRow(
+        "The same text in `cqtui queues` and `cqtui buckets` table, CSV, TSV and JSON (every family, overview rows)",
+        "no raw control characters; JSON gives back exactly what was sent; the table fits its width, one row per queue",
+        (
+            "test_properties_output::test_table_and_summary_fit_and_show_nothing_raw",
+            "test_properties_output::test_json_round_trips_every_value_and_csv_and_tsv_rows_stay_rows",
+            "test_properties_output::test_buckets_and_overview_rows_render_literally",
+        ),
+    ),
+    HostileRow(
+        "Other tools' credential files (tccli, coscmd, COSCLI), any content",
+        "imported, or a config error naming the file",
+        (
+            "test_properties_imports::test_hostile_files_are_a_config_error",
+            "test_properties_imports::test_any_text_file_is_imported_or_a_config_error",
+            "test_properties_imports::test_any_tccli_json_is_imported_or_a_config_error",
+        ),
+    ),
+    HostileRow(
+        "A known SecretKey and session token through every command (queues in each format and on errors, "
+        "`profiles list/show/add/edit/test/import`, `emulator`) and every screen, the profile form included",
+        "never in stdout, stderr, Python logging at DEBUG (httpx/httpcore included), any error's str/repr, or any "
+        "screenshot; the Authorization and token headers are never logged",
+        (
+            "test_security_secrets::test_every_command_keeps_the_secrets",
+            "test_security_secrets::test_http_logging_never_shows_the_authorization_or_token_headers",
+            "test_security_secrets::test_no_error_or_profile_object_shows_a_secret",
+            "test_security_secrets::test_no_screen_shows_a_secret",
+            "test_security_secrets::test_the_profile_form_never_shows_a_stored_secret",
+        ),
+    ),
+    HostileRow(
+        'A password in a URL (`endpoint = "https://svc:pw@host"`, `--endpoint http://u:pw@127.0.0.1`) through '
+        "`profiles list/show` (table and JSON), `queues`, `profiles add/edit/import/test`, the picker and the form",
+        "shown as `svc:***@host` (a lone user name, often a token, as `***@host`); the URL is still named in the "
+        "error that refuses it",
+        (
+            "test_security_url_passwords::test_no_command_prints_the_password",
+            "test_security_url_passwords::test_the_picker_and_the_form_never_draw_the_password",
+            "test_security_url_passwords::test_visible_url_hides_the_password",
+        ),
+    ),
+    HostileRow(
+        "`Y` on a QueueId or RequestId from the server holding a line break (`p1\\necho PWNED\\n`), a control, bidi, "
+        "zero-width or non-breaking character, or over 256 characters",
+        "nothing reaches the clipboard; a notification says why. Every copy goes through one check "
+        "(`safetext.paste_problem`)",
+        (
+            "test_security_clipboard::test_y_refuses_a_queue_id_unsafe_to_paste_and_says_why",
+            "test_security_clipboard::test_the_error_panel_refuses_a_request_id_unsafe_to_paste",
+            "test_security_clipboard::test_y_copies_a_safe_queue_id",
+        ),
+    ),
+    HostileRow(
+        "A `secret_key_command` that floods stdout (`yes`) or stderr (200 MB)",
+        "at most 64 KiB of each is read; flooding stdout: the command is killed, exit 2 saying so. The CLI's peak "
+        "RSS stays under 100 MiB",
+        ("test_reliability_profiles::test_a_secret_key_command_that_floods_its_output_is_read_within_a_bound",),
+    ),
+    HostileRow(
+        "HTTPS endpoint with a self-signed certificate, even with `SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE`, "
+        "`CURL_CA_BUNDLE=`, `PYTHONHTTPSVERIFY=0` set",
+        "`TLSError` naming the certificate problem, no request sent, not retried; no option or variable turns "
+        "verification off",
+        (
+            "test_security_transport::test_self_signed_certificate_is_a_clear_tls_error_sent_nothing_and_not_retried",
+            "test_security_transport::test_cli_refuses_the_certificate_whatever_the_environment_says",
+            "test_security_transport::test_no_option_turns_verification_off",
+        ),
+    ),
+    HostileRow(
+        "`http://` to anything but loopback, including tricky URLs (`127.0.0.1@evil`, `evil\\@127.0.0.1`, "
+        "`[::ffff:10.0.0.1]`, `127.1`)",
+        "refused by the client, `--endpoint`, `profiles add`, the TUI form and the config file (file, line and key "
+        "named)",
+        (
+            "test_security_transport::test_plain_http_off_loopback_is_refused_by_the_client",
+            "test_security_transport::test_plain_http_off_loopback_is_refused_by_the_cli_and_the_config",
+            "test_security_transport::test_what_the_check_lets_through_is_loopback_to_httpx_too",
+            "test_tui_profiles::test_validation_as_you_type",
+        ),
+    ),
+    HostileRow(
+        "301/302/303/307/308 to another host",
+        "never followed; `Redirect` error with status and target; the other host receives nothing",
+        (
+            "test_security_transport::test_a_redirect_to_another_host_is_reported_and_never_followed",
+            "test_security_transport::test_cli_reports_a_redirect_and_the_target_gets_nothing",
+        ),
+    ),
+    HostileRow(
+        "Disk full (ENOSPC), read-only file system, permission denied, I/O error on rename, config path under a file, "
+        "file or lock file replaced by a symlink (also while waiting for the lock)",
+        "a clear error naming the file (exit 2); the old file unchanged; no temp file left",
+        (
+            "test_reliability_profiles::test_a_failed_write_is_a_clear_error_and_the_old_file_stays",
+            "test_reliability_profiles::test_a_config_path_under_a_file_is_a_clear_error",
+            "test_reliability_profiles::test_a_read_only_folder_is_a_clear_error",
+            "test_reliability_profiles::test_a_config_replaced_by_a_symlink_is_never_written_through",
+            "test_reliability_profiles::test_a_symlink_swapped_in_while_waiting_for_the_lock_is_refused",
+            "test_reliability_profiles::test_a_lock_file_that_is_a_symlink_is_refused",
+        ),
+    ),
+    HostileRow(
+        "A TOML config nested 500 deep (arrays or inline tables, on one line or many; also 400 deep, which tomllib "
+        "reads and tomli_w cannot write back) through `profiles list/add`, `queues` and the TUI; an emulator `--data` "
+        "file nested 100,000 deep",
+        "a config error naming the file and the deepest line, exit 2; the file unchanged",
+        (
+            "test_reliability_profiles::test_a_config_nested_500_deep_is_a_config_error_naming_file_and_line",
+            "test_reliability_profiles::test_an_emulator_queue_file_nested_deep_is_a_config_error",
+        ),
+    ),
+    HostileRow(
+        "Two processes and two threads adding 15 profiles each to one file at once; 20 concurrent "
+        "`cqtui profiles add` processes",
+        "every profile kept",
+        (
+            "test_reliability_profiles::test_two_editors_at_once_keep_every_profile",
+            "test_profiles_cli::test_twenty_concurrent_adds_keep_every_profile",
+        ),
+    ),
+    HostileRow(
+        "The TUI's profile form saved while `cqtui profiles edit` (another process) changed the same profile",
+        "only the fields changed in the form are written, onto the file as it is then; a field changed on both sides "
+        "is not saved: the form names it and the file's value, and a second `ctrl+s` writes the user's",
+        (
+            "test_reliability_profiles::test_saving_the_form_keeps_what_the_cli_changed_meanwhile",
+            "test_reliability_profiles::test_a_field_both_changed_is_not_overwritten_unseen",
+        ),
+    ),
+    HostileRow(
+        "`cqtui queues > file` on a full disk",
+        "`cqtui: failed: No space left on device`, exit 1, no traceback",
+        ("test_reliability_cli::test_output_to_a_full_disk_fails_loudly_without_a_traceback",),
+    ),
+    HostileRow(
+        "A stdout that cannot encode `…`, `—` or CJK (`PYTHONIOENCODING=latin-1` or `ascii`, `LC_ALL=C` without "
+        "Python's UTF-8 coercion) under `--help`, `profiles list`, `queues`",
+        "`\\u2026`-style escapes, exit 0, no traceback",
+        ("test_reliability_cli::test_output_a_terminal_cannot_encode_is_escaped_not_a_traceback",),
+    ),
+    HostileRow(
+        "A closed stdout, stdin or stderr (`>&-`, `<&-`, `2>&-`)",
+        "stdout: one line, exit 2. stdin reads as empty: the TUI and `--secret-key-stdin` say so in one line "
+        "(exit 2), `profiles list` works. stderr: the exit code still tells. No file or socket takes their place",
+        (
+            "test_reliability_cli::test_a_closed_standard_stream_is_a_one_line_error_or_no_matter",
+            "test_reliability_cli::test_with_stderr_closed_the_exit_code_still_tells",
+        ),
+    ),
+    HostileRow(
+        "SIGTERM or SIGHUP to the TUI or the first-run form, on a real pseudo-terminal",
+        "exit 143 / 129; the terminal back in cooked mode with echo, on the main screen, cursor shown, mouse "
+        "reporting off",
+        ("test_reliability_terminal::test_a_signal_ends_the_tui_and_restores_the_terminal",),
+    ),
+    HostileRow(
+        "The TUI with no terminal: stdin a pipe, `/dev/null` or closed; the terminal gone while SIGHUP is ignored "
+        "(`nohup`: cqtui keeps it ignored)",
+        "at start: one line, exit 2, before page 1 is asked for. Gone: the app ends (exit 129) instead of Textual's "
+        "input thread spinning at 100% CPU",
+        (
+            "test_reliability_terminal::test_without_a_terminal_the_tui_says_so_and_exits",
+            "test_reliability_terminal::test_the_tui_ends_when_its_terminal_goes_away_without_a_sighup",
+        ),
+    ),
+    HostileRow(
+        "SIGTERM, SIGHUP or SIGKILL to the TUI while page 1 is still loading in its forked child (20 s latency)",
+        "the child ends with cqtui (PR_SET_PDEATHSIG), never left running with PPID 1",
+        ("test_reliability_terminal::test_no_child_outlives_the_tui",),
+    ),
+    HostileRow(
+        "`ctrl+z` in the TUI and in the profile form, then SIGCONT (`fg`)",
+        "stopped (state T) with the terminal restored; back: redrawn whole, and it answers keys",
+        ("test_reliability_terminal::test_ctrl_z_suspends_to_the_shell_and_the_tui_comes_back",),
+    ),
+)
+
+
+def hostile_table() -> str:
+    lines = ["| what is tried | result |", "|---|---|"]
+    lines += [f"| {row.tried} | {row.result} |" for row in HOSTILE_ROWS]
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
     print(markdown_table())
+    print()
+    print(hostile_table())

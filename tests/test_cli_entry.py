@@ -32,7 +32,6 @@ def test_the_first_run_form_collects_garbage(collector_paused, monkeypatch, tmp_
     monkeypatch.setattr(cqtui.tui.first_run.FirstRunApp, "run", lambda app: seen.append(gc.isenabled()))
     monkeypatch.delenv("TENCENTCLOUD_SECRET_ID", raising=False)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
-    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     assert main(["--config", str(tmp_path / "none.toml")]) == 2  # the form (stubbed) saved nothing
     assert seen == [True]
 

@@ -1,4 +1,6 @@
-"""The profile file under faults: a full disk, a read-only folder, symlinks, two editors at once.
+"""The profile file under faults: a full disk, a read-only folder, symlinks, two editors at once
+(the TUI's form and the CLI on one profile too), nesting 500 deep, a secret_key_command that
+floods its output.
 
 Every failure is a ConfigError naming the file (exit 2 from the CLI, no
 traceback), the old file stays byte for byte, and no temp file is left behind.
@@ -6,9 +8,11 @@ traceback), the old file stays byte for byte, and no temp file is left behind.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import io
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -16,10 +20,19 @@ import threading
 from pathlib import Path
 
 import pytest
+import tomli_w
+from textual.widgets import Input, Static
 
 from cqtui.ci.errors import ConfigError
-from cqtui.cli import main
+from cqtui.cli import main, parse_args
+from cqtui.emulator.data import DEMO_BUCKET
+from cqtui.emulator.server import DEMO_SECRET_ID, DEMO_SECRET_KEY
 from cqtui.profiles import document, store
+from cqtui.tui.launch import app_for
+from cqtui.tui.screens.profile_form import ProfileForm
+from cqtui.tui.stills import settle
+from reliability_helpers import cli_env, run_cli
+from tui_helpers import SIZE
 
 ORIGINAL = (
     '[profiles.old]\nregion = "ap-beijing"\nbucket = "old-1250000000"\n'
@@ -203,3 +216,142 @@ def test_two_editors_at_once_keep_every_profile(config):
     expected = ["old"] + [f"{prefix}{index:02d}" for prefix in ("thrA", "thrB", "tuiA", "tuiB") for index in range(15)]
     assert names == sorted(expected)
     assert leftovers(config.parent) == []
+
+
+# The key on stdout after 200 MB on stderr: read and dropped, the listing works.
+FLOOD_SCRIPT = f"import sys\nfor _ in range(400): sys.stderr.write('x' * 500_000)\nprint({DEMO_SECRET_KEY!r})"
+FLOOD_STDERR = shlex.join([sys.executable, "-c", FLOOD_SCRIPT])
+CHILD_PEAK_LIMIT = 100 * 1024 * 1024  # a bare cqtui run peaks near 30 MiB
+
+
+@pytest.mark.parametrize(
+    "command, code, said",
+    [
+        ("yes", 2, "'yes' printed more than 64 KiB on stdout (a key is one short line), so it was stopped"),
+        (FLOOD_STDERR, 0, ""),
+    ],
+    ids=["stdout", "stderr"],
+)
+def test_a_secret_key_command_that_floods_its_output_is_read_within_a_bound(config, emulator, command, code, said):
+    """`yes` as the command once took 9.5 GB in its 10 s: everything it printed was kept."""
+    flood = {"region": "ap-guangzhou", "bucket": DEMO_BUCKET, "endpoint": emulator.base_url}
+    flood.update(secret_id=DEMO_SECRET_ID, secret_key_command=command)
+    config.write_text(tomli_w.dumps({"profiles": {"flood": flood}}))
+    run = run_cli("queues", "-p", "flood", env=cli_env(config))
+    assert run.returncode == code, run.stderr
+    assert said in run.stderr and "Traceback" not in run.stderr
+    assert 0 < run.peak_rss_bytes < CHILD_PEAK_LIMIT
+
+
+# ---- the TUI's form and the CLI editing one profile ---------------------------------
+
+
+@pytest.fixture
+def two_profiles(config, emulator):
+    """`prod` (the default, on the emulator) and `spare`, the one the form edits."""
+    profile = f'secret_id = "{DEMO_SECRET_ID}"\nsecret_key = "{DEMO_SECRET_KEY}"\nendpoint = "{emulator.base_url}"\n'
+    config.write_text(
+        f'default_profile = "prod"\n[profiles.prod]\nregion = "ap-guangzhou"\nbucket = "{DEMO_BUCKET}"\n{profile}'
+        f'[profiles.spare]\nregion = "ap-beijing"\nbucket = "spare-1250000000"\n{profile}'
+    )
+    return config
+
+
+async def cli_edits_spare(config, *options: str) -> None:
+    """`cqtui profiles edit spare OPTIONS` in its own process, while the form is open."""
+    command = [sys.executable, "-m", "cqtui", "profiles", "edit", "spare", *options]
+    done = await asyncio.to_thread(subprocess.run, command, env=cli_env(config), capture_output=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+
+
+async def open_spare_form(pilot) -> ProfileForm:
+    await settle(pilot)
+    await pilot.press("P", "down", "e")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ProfileForm)
+    return pilot.app.screen
+
+
+async def type_into(form: ProfileForm, pilot, **fields: str) -> None:
+    for key, text in fields.items():
+        form.query_one(f"#field-{key}", Input).value = text
+    await pilot.pause()
+
+
+def spare_in(config) -> dict:
+    return store.read_config(config).data["profiles"]["spare"]
+
+
+async def test_saving_the_form_keeps_what_the_cli_changed_meanwhile(two_profiles):
+    """Saving the form wrote back every field it had read: the CLI's new bucket went back."""
+    app = app_for(parse_args(["--config", str(two_profiles)]))
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_spare_form(pilot)
+        await type_into(form, pilot, page_size="20")
+        await cli_edits_spare(two_profiles, "--bucket", "moved-1250000000")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ProfileForm)  # saved
+    spare = spare_in(two_profiles)
+    assert (spare["bucket"], spare["page_size"], spare["region"]) == ("moved-1250000000", 20, "ap-beijing")
+
+
+async def test_a_field_both_changed_is_not_overwritten_unseen(two_profiles):
+    app = app_for(parse_args(["--config", str(two_profiles)]))
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_spare_form(pilot)
+        await type_into(form, pilot, bucket="mine-1250000000")
+        await cli_edits_spare(two_profiles, "--bucket", "theirs-1250000000", "--region", "ap-shanghai")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # not saved, and says why
+        said = str(form.query_one("#form-result", Static).render())
+        assert "changed in the file since this form opened: bucket (now 'theirs-1250000000')" in said
+        assert spare_in(two_profiles)["bucket"] == "theirs-1250000000"
+        # The form now edits the file's profile: the region the user left shows the CLI's.
+        assert form.query_one("#field-region", Input).value == "ap-shanghai"
+        assert form.query_one("#field-bucket", Input).value == "mine-1250000000"
+        await pilot.press("ctrl+s")  # seen: saving again writes the user's bucket
+        await pilot.pause()
+        assert app.screen is not form
+    spare = spare_in(two_profiles)
+    assert (spare["bucket"], spare["region"]) == ("mine-1250000000", "ap-shanghai")
+
+
+# ---- files nested deeper than any parser's recursion ------------------------------------
+
+DEEP_FILES = {
+    "arrays": "a = " + "[" * 500 + "]" * 500 + "\n",  # tomllib's recursion fails
+    "inline-tables": "a = " + "{b = " * 500 + "1" + "}" * 500 + "\n",
+    "arrays-tomllib-reads": "a = " + "[" * 400 + "]" * 400 + "\n",  # parsed; writing it back (tomli_w) fails
+    "arrays-on-lines": '[profiles.p]\nregion = "ap-guangzhou"\nother = ' + "[\n" * 500 + "]\n" * 500,
+}
+# The line with the deepest bracket.
+DEEP_LINE = {"arrays": 1, "inline-tables": 1, "arrays-tomllib-reads": 1, "arrays-on-lines": 502}
+
+
+DEEP_READERS = {
+    "list": ["profiles", "list"],
+    "queues": ["queues"],
+    "tui": [],
+    "add": ["profiles", "add", "n", "--region", "ap-guangzhou", "--bucket", "b-1", "--secret-key-command", "k"],
+}
+
+
+@pytest.mark.parametrize("command", DEEP_READERS)
+@pytest.mark.parametrize("name", DEEP_FILES)
+def test_a_config_nested_500_deep_is_a_config_error_naming_file_and_line(config, capsys, name, command):
+    """tomllib raised RecursionError: exit 1 with a traceback naming neither file nor line."""
+    config.write_text(DEEP_FILES[name])
+    assert main(DEEP_READERS[command]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and err.startswith(f"cqtui: {config}:{DEEP_LINE[name]}")
+    assert "nested too deeply" in err
+    assert config.read_text() == DEEP_FILES[name]
+
+
+def test_an_emulator_queue_file_nested_deep_is_a_config_error(tmp_path, capsys):
+    path = tmp_path / "queues.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    assert main(["emulator", "--data", str(path)]) == 2
+    assert capsys.readouterr().err == f"cqtui: {path}: not a queue file: nested too deeply\n"

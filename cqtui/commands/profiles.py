@@ -22,7 +22,7 @@ from cqtui.profiles import describe, document, imports, store
 from cqtui.profiles.errors import CommentsWouldBeLost
 from cqtui.profiles.fields import field_problem
 from cqtui.profiles.resolve import Overrides, resolve_profile, select_profile
-from cqtui.safetext import visible
+from cqtui.safetext import visible, visible_url
 from cqtui.textwidth import cell_width, fit
 
 # profile field -> the option that sets it (for error messages)
@@ -368,7 +368,7 @@ def run_test(args: argparse.Namespace) -> int:
         _say(f"cqtui: {warning}")
     with oneshot_client_for(profile, timeouts=Timeouts.waiting(args.timeout)) as client:
         result = probe(client, profile.where)
-    via = f" via {visible(profile.endpoint)}" if profile.endpoint else ""
+    via = f" via {visible_url(profile.endpoint)}" if profile.endpoint else ""
     print(
         f"ok: profile {visible(profile.name)} -> {result.host}{via}: RequestId {result.request_id or '-'}, "
         f"{result.latency * 1000:.0f} ms, {result.count_text}"

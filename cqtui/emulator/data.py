@@ -345,6 +345,8 @@ def load_queues(path: str | Path) -> list[Queue]:
         raise ConfigError(
             f"not valid JSON: {problem.msg} (column {problem.colno})", path=str(path), line=problem.lineno
         ) from None
+    except RecursionError:
+        raise ConfigError("not a queue file: nested too deeply", path=str(path)) from None
     entries = document.get("QueueList") if isinstance(document, dict) else document
     if not isinstance(entries, list):
         raise ConfigError('expected a JSON list of queues or an object with a "QueueList" list', path=str(path))

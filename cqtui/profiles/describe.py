@@ -5,7 +5,7 @@ Used by `cqtui profiles list/show`; nothing here runs secret_key_command.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,13 +15,13 @@ from cqtui.ci.errors import ConfigError
 from cqtui.profiles import document
 from cqtui.profiles.fields import PROFILE_FIELDS
 from cqtui.profiles.resolve import ENVIRONMENT_PROFILE, FROM_COMMAND, Choice, Overrides, Selected, choose_values
-from cqtui.safetext import visible
+from cqtui.safetext import visible, visible_url
 
 NOT_SET = "-"
 
 
-def _text(value: Any) -> str:
-    return visible(str(value)) if value not in (None, "") else NOT_SET
+def _text(value: Any, shown: Callable[[str], str] = visible) -> str:
+    return shown(str(value)) if value not in (None, "") else NOT_SET
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +44,9 @@ class ListRow:
         }
 
 
-def _stored(profile: Mapping[str, Any], field: str) -> str:
+def _stored(profile: Mapping[str, Any], field: str, shown: Callable[[str], str] = visible) -> str:
     value = profile.get(field)
-    return visible(str(value)) if value not in (None, "") else ""
+    return shown(str(value)) if value not in (None, "") else ""
 
 
 def list_rows(data: Mapping[str, Any]) -> list[ListRow]:
@@ -60,7 +60,7 @@ def list_rows(data: Mapping[str, Any]) -> list[ListRow]:
                 name=visible(name),
                 region=_stored(profile, "region"),
                 bucket=_stored(profile, "bucket"),
-                endpoint=_stored(profile, "endpoint"),
+                endpoint=_stored(profile, "endpoint", visible_url),
                 secret_id=visible(mask(secret_id)) if isinstance(secret_id, str) and secret_id else "",
                 is_default=name == default,
             )
@@ -103,7 +103,7 @@ def show_rows(selected: Selected, overrides: Overrides, env: Mapping[str, str]) 
     region = chosen["region"].value if "region" in chosen else ""
     bucket = chosen["bucket"].value if "bucket" in chosen else ""
     endpoint = chosen["endpoint"].value
-    endpoint_text = _text(endpoint) if endpoint else _derived_endpoint(region, bucket)
+    endpoint_text = _text(endpoint, visible_url) if endpoint else _derived_endpoint(region, bucket)
     secret_id = chosen.get("secret_id")
     rows = [
         ShowRow("name", visible(selected.name or ENVIRONMENT_PROFILE), selected.how),

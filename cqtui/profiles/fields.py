@@ -7,7 +7,7 @@ import re
 from cqtui.ci.credentials import mask
 from cqtui.ci.endpoint import bucket_problem, endpoint_problem, region_problem
 from cqtui.ci.regions import region_mistake
-from cqtui.safetext import visible
+from cqtui.safetext import visible, visible_url
 
 STRING_FIELDS = ("secret_id", "secret_key", "secret_key_command", "token", "region", "bucket", "endpoint")
 INT_FIELDS = ("page_size", "refresh_seconds")
@@ -50,7 +50,7 @@ def field_problem(field: str, value: object) -> str | None:
         return bucket_problem(value)
     if field == "endpoint" and value:
         problem = endpoint_problem(value)
-        return f"endpoint {visible(value)!r}: {problem}" if problem else None
+        return f"endpoint {visible_url(value)!r}: {problem}" if problem else None
     if field in ("secret_id", "secret_key", "token") and not _CREDENTIAL.match(value):
         shown = f"{visible(mask(value))!r}" if field == "secret_id" else "the value"
         return f"{field}: {shown} is empty or contains spaces or control characters"

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 CONFIG_ENV = "CQTUI_CONFIG"
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
+# Tables and arrays inside each other, the file itself included: cqtui's settings need 3
+# ([profiles.NAME]). Far deeper, the recursion in tomllib and tomli_w fails (RecursionError).
+MAX_NESTING = 100
 
 
 def default_config_path() -> Path:
@@ -126,7 +129,36 @@ def parse(path: Path, raw: bytes) -> ConfigFile:
         raise ConfigSyntaxError(
             f"invalid TOML: {message}", path=shown(path), line=line, column=column, key=visible(key)
         ) from None
+    except RecursionError:
+        raise _too_deep(path, text) from None
+    if _nesting(data) > MAX_NESTING:
+        raise _too_deep(path, text)
     return ConfigFile(path, text, data)
+
+
+def _nesting(data: dict[str, Any]) -> int:
+    """How deep tables and arrays go inside each other, the file itself included (counted without recursing)."""
+    deepest, pending = 0, [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is not None:
+            deepest = max(deepest, depth)
+            pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _too_deep(path: Path, text: str) -> ConfigSyntaxError:
+    from cqtui.profiles import tomltext
+
+    line = tomltext.deepest_line(text)
+    return ConfigSyntaxError(
+        f"nested too deeply: tables and arrays more than {MAX_NESTING} levels inside each other",
+        path=shown(path),
+        line=line,
+        column=None,
+        key=visible(tomltext.key_path_at(text, line)),
+    )
 
 
 def read_config(path: Path) -> ConfigFile | None:

@@ -140,6 +140,23 @@ def find_line(text: str, table: tuple[str, ...], key: str | None = None) -> int 
     return None
 
 
+_STRING = re.compile(r""""(?:[^"\\]|\\.)*"|'[^']*'""")
+
+
+def deepest_line(text: str) -> int:
+    """The line where arrays and inline tables are nested deepest (the first such line)."""
+    depth, deepest, deepest_at = 0, 0, 1
+    for line in scan(text):
+        for char in _STRING.sub("", line.code):
+            if char in "[{":
+                depth += 1
+                if depth > deepest:
+                    deepest, deepest_at = depth, line.number
+            elif char in "]}":
+                depth -= 1
+    return deepest_at
+
+
 def error_position(message: str, text: str) -> tuple[int, int | None, str]:
     """(line, column or None, message without the position) from a TOMLDecodeError."""
     match = _POSITION.search(message)

@@ -32,6 +32,7 @@ from cqtui.tui.messages import FetchFailed, PageLoaded, UnexpectedError
 from cqtui.tui.profile_source import FixedProfiles, ProfileSource
 from cqtui.tui.screens.base import CqtuiScreen
 from cqtui.tui.screens.queue_list import QueueListScreen
+from cqtui.tui.terminal_app import TerminalApp
 
 # The other screens are imported when first opened: only the list is needed to start.
 
@@ -53,7 +54,7 @@ def default_client(profile: ResolvedProfile, *, timeouts: Timeouts) -> CiClient:
     return client_for(profile, timeouts=timeouts)
 
 
-class CqtuiApp(NoLocalsOnCrash, App[int]):
+class CqtuiApp(TerminalApp, NoLocalsOnCrash, App[int]):
     CSS_PATH = "cqtui.tcss"
     TITLE = "cqtui"
     ENABLE_COMMAND_PALETTE = False

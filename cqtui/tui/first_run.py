@@ -10,6 +10,7 @@ from textual.binding import Binding
 from cqtui.ci.timing import Timeouts
 from cqtui.tui.crash import NoLocalsOnCrash
 from cqtui.tui.screens.profile_form import ProfileForm
+from cqtui.tui.terminal_app import TerminalApp
 
 
 class FirstRunForm(ProfileForm):
@@ -17,7 +18,7 @@ class FirstRunForm(ProfileForm):
     BINDINGS = [Binding("escape", "cancel", "Quit", id="back")]
 
 
-class FirstRunApp(NoLocalsOnCrash, App[str | None]):
+class FirstRunApp(TerminalApp, NoLocalsOnCrash, App[str | None]):
     """Exits with the new profile's name, or None when the user leaves the form."""
 
     CSS_PATH = "cqtui.tcss"

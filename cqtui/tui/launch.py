@@ -23,9 +23,12 @@ from cqtui.profiles.store import load_keymap
 from cqtui.safetext import visible
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from cqtui.tui.app import CqtuiApp
 
 DEMO_REGION = "ap-guangzhou"
+EXIT_USAGE = 2
 
 NO_PROFILE_HELP = """\
 cqtui: there is no profile to connect with yet.
@@ -58,38 +61,70 @@ def timeouts(args: argparse.Namespace) -> Timeouts:
 
 
 def run_tui(args: argparse.Namespace) -> int:
+    """Run the TUI; its exit code. A config problem is reported first (it says what to fix), then a missing terminal."""
     if getattr(args, "demo", False):
-        return _run_demo(args)
+        return _refuse_without_terminal() or _run_demo(args)
     try:
-        app = app_for(args)
+        profile = resolve_from_args(args)
     except NoProfileError as problem:
-        if not (sys.stdin.isatty() and sys.stdout.isatty()) or not _first_run(args):
+        if terminal_problem() is not None:
             print(NO_PROFILE_HELP.format(reason=problem), file=sys.stderr, end="")
-            return 2
-        app = app_for(args)
-    return app.run() or 0
+            return EXIT_USAGE
+        code = _first_run(args, problem)
+        if code is not None:
+            return code
+        profile = resolve_from_args(args)
+    if not profile.bucket:
+        start_without_a_bucket(profile)
+    return _refuse_without_terminal() or _exit_code(app_for(args, profile))
 
 
-def _first_run(args: argparse.Namespace) -> bool:
-    """Show the create-a-profile form; True when a profile was saved (and is now in `args`)."""
+def terminal_problem() -> str | None:
+    """Why the TUI cannot run here, or None. Textual reads its keys from stdin: without a terminal
+    there, it would spin on end of input (tui/driver.py) or wait for keys that never come."""
+    if sys.stdin is None or not sys.stdin.isatty():
+        return "the TUI needs a terminal, and stdin is not one (for scripts: cqtui queues, cqtui profiles)"
+    return None
+
+
+def _refuse_without_terminal() -> int:
+    """EXIT_USAGE after saying why when there is no terminal to run on (else 0)."""
+    problem = terminal_problem()
+    if problem is None:
+        return 0
+    print(f"cqtui: {problem}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _exit_code(app: App[object]) -> int:
+    """Run `app`; 0, 1 after a crash, 128 + N after signal N (tui/driver.py)."""
+    app.run()
+    return app.return_code or 0
+
+
+def _first_run(args: argparse.Namespace, problem: NoProfileError) -> int | None:
+    """Show the create-a-profile form: None when a profile was saved (and is now in `args`), else the exit code."""
     from cqtui.profiles.store import config_path
     from cqtui.tui.first_run import FirstRunApp
 
     gc.enable()  # off while cqtui starts (cqtui.cli.run); the form is used at once
-    name = FirstRunApp(config_path(getattr(args, "config", None)), timeouts=timeouts(args)).run()
+    form = FirstRunApp(config_path(getattr(args, "config", None)), timeouts=timeouts(args))
+    name = form.run()
+    if form.return_code:  # a signal or a crash ended it
+        return form.return_code
     if not name:
-        return False
+        print(NO_PROFILE_HELP.format(reason=problem), file=sys.stderr, end="")
+        return EXIT_USAGE
     args.profile = name
-    return True
+    return None
 
 
-def app_for(args: argparse.Namespace) -> CqtuiApp:
-    """The app for a parsed command line; ConfigError (NoProfileError too) when it has no usable profile."""
+def app_for(args: argparse.Namespace, profile: ResolvedProfile | None = None) -> CqtuiApp:
+    """The app for a parsed command line and its profile (resolved here if not given);
+    ConfigError (NoProfileError too) when it has no usable profile."""
     from cqtui.tui.prefetch import FirstPage
 
-    profile = resolve_from_args(args)
-    if not profile.bucket:
-        start_without_a_bucket(profile)
+    profile = profile or resolve_from_args(args)
     waiting = timeouts(args)
     first_page = FirstPage(profile, PIC, ListQuery(page_size=profile.page_size), waiting)
     from cqtui.tui.app import CqtuiApp
@@ -122,4 +157,4 @@ def _run_demo(args: argparse.Namespace) -> int:
     from cqtui.tui.app import CqtuiApp
 
     with Emulator(account=demo_account()) as emulator:
-        return CqtuiApp(demo_profile(emulator.base_url), timeouts=timeouts(args)).run() or 0
+        return _exit_code(CqtuiApp(demo_profile(emulator.base_url), timeouts=timeouts(args)))

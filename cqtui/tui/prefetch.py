@@ -9,8 +9,9 @@ the requests after the first.
 On Linux with two CPUs or more, while the process has no other thread yet, the
 request runs in a forked child that sends the page back pickled through a pipe: its
 imports (HTTP, signing, XML: ~15 ms) and its work then use another core instead of
-delaying Textual's import, which a thread would (the GIL). Elsewhere a thread makes
-it. Imports no Textual, nor anything the request alone needs.
+delaying Textual's import, which a thread would (the GIL). The kernel kills the child
+when cqtui ends, however it ends (PR_SET_PDEATHSIG). Elsewhere a thread makes it.
+Imports no Textual, nor anything the request alone needs.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 # A page or an error, and the request's own seconds: what the child sends back.
 Outcome = tuple[Page | BaseException, float]
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def fetch(profile: ResolvedProfile, kind: Kind, query: ListQuery, timeouts: Timeouts) -> Outcome:
@@ -106,6 +108,7 @@ class FirstPage:
     def _start_child(self, profile: ResolvedProfile, timeouts: Timeouts) -> int:
         """Fork; the child makes the request and exits. Returns the pipe's read end."""
         read_end, write_end = os.pipe()
+        parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:
@@ -114,7 +117,7 @@ class FirstPage:
             raise
         if pid == 0:
             os.close(read_end)
-            _answer_from_child(write_end, profile, self.kind, self.query, timeouts)  # never returns
+            _answer_from_child(write_end, parent, profile, self.kind, self.query, timeouts)  # never returns
         os.close(write_end)
         self._child_pid = pid
         return read_end
@@ -149,10 +152,11 @@ class FirstPage:
 
 
 def _answer_from_child(
-    write_end: int, profile: ResolvedProfile, kind: Kind, query: ListQuery, timeouts: Timeouts
+    write_end: int, parent: int, profile: ResolvedProfile, kind: Kind, query: ListQuery, timeouts: Timeouts
 ) -> None:
     """The forked child's whole life: request, send the outcome, exit without the parent's clean-up."""
     try:
+        _die_with(parent)
         outcome = fetch(profile, kind, query, timeouts)
         try:
             data = pickle.dumps(outcome)
@@ -161,4 +165,20 @@ def _answer_from_child(
         with open(write_end, "wb") as pipe:
             pipe.write(data)
     finally:  # also after Ctrl-C or a closed pipe: never return into the parent's code
+        os._exit(0)
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this child when `parent` ends, however it ends.
+
+    The parent's own clean-up (a cancelled first page kills the child) runs only when
+    the app ends normally; SIGKILL, a crash, or SIGTERM while Textual is still being
+    imported (before tui/driver.py handles it) would leave the child waiting for its
+    answer, a process with PPID 1. The death signal is sent when the forking thread
+    ends: the main thread, the only one when the child is forked (may_fork()).
+    """
+    import ctypes  # here: only the child pays for it, on its own CPU
+
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent was gone before prctl: no signal will come
         os._exit(0)

@@ -94,9 +94,9 @@ def form_problems(
 
 
 def file_changes(texts: Mapping[str, str], *, stored: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The fields to write. Adding: the values given. Editing: changes for
-    `document.update_profile`, where None removes a field and an empty secret
-    field keeps the stored secret."""
+    """The fields to write. Adding: the values given. Editing: what differs from `stored`
+    (what the user changed, and what that implies), as changes for `document.update_profile`,
+    where None removes a field and an empty secret field keeps the stored secret."""
     changes: dict[str, Any] = {}
     for key, text in texts.items():
         text = text.strip()
@@ -117,7 +117,15 @@ def file_changes(texts: Mapping[str, str], *, stored: Mapping[str, Any] | None) 
             changes["secret_key"] = None  # a stored key would win over the new command
         if not token and (secret_key or changes.get("secret_id") != stored.get("secret_id")):
             changes["token"] = None  # a session token belongs to the key it was issued with
+        # Only these are written: a field someone else changed in the file meanwhile keeps their value.
+        changes = {key: value for key, value in changes.items() if value != stored.get(key)}
     return changes
+
+
+def changed_meanwhile(changes: Mapping[str, Any], *, opened: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
+    """The fields among `changes` that the file changed too, to another value, between the
+    form's opening (`opened`) and now (`now`): saving would overwrite a change unseen."""
+    return [key for key, value in changes.items() if now.get(key) != opened.get(key) and now.get(key) != value]
 
 
 def merged(stored: Mapping[str, Any] | None, changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from cqtui.safetext import visible
 from cqtui.tui.listing import Listing
 from cqtui.tui.widgets.context_bar import ContextBar
 from cqtui.tui.widgets.error_panel import ErrorPanel
@@ -114,8 +113,7 @@ class CqtuiScreen(Screen):
     def action_copy_id(self) -> None:
         queue_id = self.selected_queue_id()
         if queue_id:
-            self.app.copy_to_clipboard(queue_id)
-            self.app.notify(f"Copied QueueId {visible(queue_id)}", markup=False)
+            self.app.copy_to_clipboard(queue_id, "QueueId")
 
     def action_switch_profile(self) -> None:
         self.app.choose_profile()

@@ -23,9 +23,17 @@ from cqtui.ci.timing import Timeouts
 from cqtui.profiles import document, store
 from cqtui.profiles.model import DEFAULT_PAGE_SIZE, ResolvedProfile
 from cqtui.profiles.sources import run_secret_key_command
-from cqtui.safetext import visible
+from cqtui.safetext import visible, visible_url
 from cqtui.tui.config_writes import write_config
-from cqtui.tui.profile_fields import FORM_FIELDS, file_changes, form_problems, merged, placeholder
+from cqtui.tui.profile_fields import (
+    FORM_FIELDS,
+    SECRET_KEYS,
+    changed_meanwhile,
+    file_changes,
+    form_problems,
+    merged,
+    placeholder,
+)
 from cqtui.tui.widgets.secret_input import SecretInput
 
 TEST_GROUP = "test-connection"
@@ -40,6 +48,15 @@ class StateCheckbox(Checkbox):
 
 
 FIRST_RUN_INTRO = "No profile yet: fill this in; ctrl+s saves it and opens the queue list."
+
+
+class ChangedMeanwhile(ConfigError):
+    """Fields the form would save were changed in the file since the form opened; nothing was written."""
+
+    def __init__(self, fields: list[str], now: dict[str, Any]) -> None:
+        super().__init__(f"changed in the file meanwhile: {', '.join(fields)}")
+        self.fields = fields
+        self.now = now  # the profile as the file has it (secrets included: never shown)
 
 
 class ProfileForm(Screen[str | None]):
@@ -72,8 +89,10 @@ class ProfileForm(Screen[str | None]):
         profiles = document.profiles_table(data, config)
         self._taken = set(profiles)
         self._default = document.default_name(data, config)
-        # The profile as stored (secrets included: used for "keep" and the test, never shown).
+        # The profile as stored when the form opened (secrets included: used for "keep" and the
+        # test, never shown). Saving writes only what the user changed from it.
         self._stored: dict[str, Any] | None = dict(profiles.get(name, {})) if name else None
+        self._was_default = name is not None and name == self._default
         self._revealed = False
         # Problems show for fields typed in, and for all after a save or test attempt:
         # a fresh form is not a wall of red.
@@ -124,7 +143,9 @@ class ProfileForm(Screen[str | None]):
         if key in ("secret_key", "token") or self._stored is None:
             return ""  # never put a stored secret on screen, even masked
         value = self._stored.get(key)
-        return "" if value is None else visible(str(value))
+        if value is None:
+            return ""
+        return visible_url(str(value)) if key == "endpoint" else visible(str(value))
 
     def on_mount(self) -> None:
         self._validate()
@@ -135,7 +156,8 @@ class ProfileForm(Screen[str | None]):
 
     def texts(self) -> dict[str, str]:
         """What each field holds. A field still as pre-filled stands for the stored value
-        itself: pre-filled text is made visible, so a stored tab would come back as `\\x09`."""
+        itself: pre-filled text is made visible, so a stored tab would come back as `\\x09`
+        (and an endpoint's password is shown as `***`)."""
         texts = {field.key: self.query_one(f"#field-{field.key}", Input).value for field in FORM_FIELDS}
         for key, text in texts.items():
             stored = (self._stored or {}).get(key)
@@ -190,10 +212,14 @@ class ProfileForm(Screen[str | None]):
         changes = file_changes(texts, stored=self._stored)
         make_default = self.query_one("#default", Checkbox).value
 
-        def change(data: dict[str, Any]) -> None:
+        def change(data: dict[str, Any]) -> None:  # under the file's lock, on the file as it is now
             if self._editing:
+                now = document.require_profile(data, name)
+                clashes = changed_meanwhile(changes, opened=self._stored or {}, now=now)
+                if clashes:
+                    raise ChangedMeanwhile(clashes, dict(now))
                 document.update_profile(data, name, changes)
-                if make_default:
+                if make_default and not self._was_default:
                     document.set_default(data, name)
             else:
                 document.add_profile(data, name, changes, make_default=make_default)
@@ -201,10 +227,31 @@ class ProfileForm(Screen[str | None]):
         def done(problem: ConfigError | None) -> None:
             if problem is None:
                 self.dismiss(name)
+            elif isinstance(problem, ChangedMeanwhile):
+                self._rebase(problem)
             else:
                 self._say(Text.assemble(("Not saved: ", "bold"), visible(str(problem))))
 
         write_config(self.app, self._path, change, done)
+
+    def _rebase(self, meanwhile: ChangedMeanwhile) -> None:
+        """Edit the profile as the file now has it: the fields the user left show the file's
+        values, the changed ones keep the user's text. Saving again writes those over the file's."""
+        changed = file_changes(self.texts(), stored=self._stored)
+        self._stored = meanwhile.now
+        for field in FORM_FIELDS:
+            shown = self.query_one(f"#field-{field.key}", Input)
+            shown.placeholder = placeholder(field, self._stored)
+            if field.key not in changed and field.key != "name" and not field.secret:
+                shown.value = self._initial(field.key)
+        now = ", ".join(f"{key} (now {_stored_text(key, meanwhile.now.get(key))})" for key in meanwhile.fields)
+        self._say(
+            Text.assemble(
+                ("Not saved: ", "bold"),
+                f"changed in the file since this form opened: {now}. The form now shows the file's other "
+                "values and keeps your changes: ctrl+s writes yours over the file's, escape keeps the file's.",
+            )
+        )
 
     def action_test_connection(self) -> None:
         self._show_all = True
@@ -254,6 +301,16 @@ class ProfileForm(Screen[str | None]):
             endpoint=table.get("endpoint", "").rstrip("/"),
             page_size=table.get("page_size", DEFAULT_PAGE_SIZE),
         )
+
+
+def _stored_text(key: str, value: object) -> str:
+    """A value from the file for a message: quoted and made visible (an endpoint's password hidden);
+    a secret is never shown."""
+    if value is None:
+        return "removed"
+    if key in SECRET_KEYS:
+        return "another one"
+    return repr(visible_url(str(value)) if key == "endpoint" else visible(str(value)))
 
 
 def _failure_text(error: CqtuiError) -> Text:

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from cqtui.ci.errors import ConfigError
 from cqtui.profiles import document
-from cqtui.safetext import visible
+from cqtui.safetext import visible, visible_url
 from cqtui.textwidth import fit
 from cqtui.tui.config_writes import write_config
 from cqtui.tui.profile_source import ProfileRow, ProfileSource
@@ -33,7 +33,7 @@ def row_text(row: ProfileRow, current: str) -> Text:
     """Two lines: marks, name, region and bucket; then the endpoint, which may be long."""
     marks = ("*" if row.is_default else " ") + (">" if row.name == current else " ")
     first = f"{marks} {fit(visible(row.name), 10)} {fit(visible(row.region), 14)} {visible(row.bucket)}"
-    where = visible(row.endpoint) if row.endpoint else "the bucket's CI host (https)"
+    where = visible_url(row.endpoint) if row.endpoint else "the bucket's CI host (https)"
     return Text.assemble(first, "\n", (f"   {where}", "dim"))
 
 

@@ -118,8 +118,7 @@ class ErrorPanel(Widget, can_focus=True):
 
     def action_copy_request_id(self) -> None:
         if isinstance(self.error, ServiceError) and self.error.request_id:
-            self.app.copy_to_clipboard(self.error.request_id)
-            self.app.notify(f"Copied RequestId {visible(self.error.request_id)}", markup=False)
+            self.app.copy_to_clipboard(self.error.request_id, "RequestId")
 
     def action_show_excerpt(self) -> None:
         if isinstance(self.error, ServiceError) and self.error.excerpt:
