@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -45,8 +46,8 @@ def test_pause_with_yes_shows_the_target_and_the_diff_and_records_it(emulator, e
     queue = emulator.queues[0]
     result = cqtui(emulator, env, "queue", "pause", queue.queue_id, "--yes")
     assert result.returncode == 0, result.stderr
-    assert f"bucket {DEMO_BUCKET}" in result.stderr and "profile environment" in result.stderr
-    assert "region ap-guangzhou" in result.stderr and "image-processing queues (pic)" in result.stderr
+    assert f"cqtui: bucket {DEMO_BUCKET} · image-processing queues (pic)\n" in result.stderr
+    assert "cqtui: profile environment · region ap-guangzhou\n" in result.stderr
     assert f"{queue.queue_id}  {queue.name}" in result.stderr and "State: 'Active' -> 'Paused'" in result.stderr
     header, row = result.stdout.splitlines()
     assert header.split()[:3] == ["QUEUE_ID", "NAME", "OUTCOME"] and row.split()[:3] == [
@@ -243,12 +244,14 @@ def test_audit_prints_each_change_and_reports_corrupt_lines(emulator, env):
     table = cqtui(emulator, env, "audit")
     assert table.returncode == 0 and f"{log}:3: not a JSON line; skipped" in table.stderr
     header, row = table.stdout.splitlines()
-    assert header.split()[0] == "TIME" and queue.queue_id in row and "State:Active->Paused" in row and "done" in row
+    assert header.split()[0] == "TIME" and queue.queue_id in row and "State=Paused" in row and "done" in row
     document = json.loads(cqtui(emulator, env, "audit", "-o", "json", "--since", "1h").stdout)
     (change,) = document["Changes"]
     assert (change["queue_id"], change["outcome"], change["after"]) == (queue.queue_id, "done", {"State": "Paused"})
     assert json.loads(cqtui(emulator, env, "audit", "-o", "json", "--since", "2999-01-01").stdout)["Changes"] == []
-    assert cqtui(emulator, env, "audit", "--no-headers", "-o", "tsv").stdout.count("\n") == 1
+    (tsv,) = cqtui(emulator, env, "audit", "--no-headers", "-o", "tsv").stdout.splitlines()
+    assert "\tState:Active->Paused\t" in tsv and tsv.split("\t")[5] == queue.queue_id
+    assert datetime.fromisoformat(tsv.split("\t")[0]).tzinfo is not None  # the whole time, with its zone
     assert cqtui(emulator, env, "audit", "--since", "yesterday").returncode == 2
 
 
@@ -303,6 +306,7 @@ def test_a_bulk_change_asks_for_its_count(emulator, env):
         terminal.send(b"3\n")
         assert terminal.wait() == 0
     assert len(puts(emulator)) == 3
+    assert b"\r\x1b[2K3 of 3 queues" in terminal.output  # progress, on a terminal only
 
 
 def test_a_queue_changed_meanwhile_is_shown_again_and_asked_again(emulator, env):

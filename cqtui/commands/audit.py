@@ -1,8 +1,9 @@
 """`cqtui audit`: the changes recorded in the audit log (cqtui/audit.py), one row per change.
 
-An attempt's lines are shown as one row: its time and target, the fields before -> after,
-and its last outcome (`attempted` alone: the process ended before it could say more). A
-line that does not parse is reported on stderr (file and line) and skipped.
+An attempt's lines are shown as one row: its time and target, what each field was set to
+(the table; CSV, TSV and JSON: before and after), and its last outcome (`attempted`
+alone: the process ended before it could record more). A line that does not parse is
+reported on stderr (file and line) and skipped.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from cqtui.audit import Record
 from cqtui.ci.kinds import Column
 from cqtui.commands.listing import add_output_options, print_json, say
 from cqtui.commands.output import render_delimited, render_table
@@ -23,45 +26,55 @@ _AGO = re.compile(r"([0-9]{1,6})([smhdw])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
+def _fields(entry: dict[str, Any], name: str) -> dict[str, Any]:
+    value = entry.get(name)
+    return value if isinstance(value, dict) else {}
+
+
 def _changes(entry: dict[str, Any]) -> str:
-    before, after = entry.get("before"), entry.get("after")
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        return ""
-    return ",".join(f"{field}:{before.get(field, '')}->{after.get(field, '')}" for field in after)
+    """Every changed field, before -> after (CSV and TSV)."""
+    before = _fields(entry, "before")
+    return ",".join(f"{field}:{before.get(field, '')}->{value}" for field, value in _fields(entry, "after").items())
 
 
-def _outcome(entry: dict[str, Any]) -> str:
-    outcome = str(entry.get("outcome", ""))
-    return f"{outcome}(no-outcome-recorded)" if outcome == "attempted" else outcome
+def _changed_to(entry: dict[str, Any]) -> str:
+    """What each field was set to, by its short name (the table: `State=Paused`)."""
+    return ",".join(f"{field.rpartition('.')[2]}={value}" for field, value in _fields(entry, "after").items())
+
+
+def _text(name: str) -> Callable[[Record], str]:
+    return lambda record: str(record.entry.get(name, ""))
+
+
+def _request_ids(record: Record) -> str:
+    return ",".join(map(str, record.entry.get("request_ids") or []))
 
 
 AUDIT_COLUMNS = (
-    Column("time", "Time", lambda record: str(record.entry.get("time", ""))[:19], "text", 19),
-    Column("profile", "Profile", lambda record: str(record.entry.get("profile", "")), "text", 10, 3),
-    Column("bucket", "Bucket", lambda record: str(record.entry.get("bucket", "")), "text", 0, 4),
-    Column("family", "Family", lambda record: str(record.entry.get("family", "")), "text", 6, 5),
-    Column("queue_id", "QueueId", lambda record: str(record.entry.get("queue_id", "")), "id", 33),
-    Column("changes", "Changes", lambda record: _changes(record.entry)),
-    Column("outcome", "Outcome", lambda record: _outcome(record.entry), "text", 17),
-    Column(
-        "request_ids",
-        "RequestIds",
-        lambda record: ",".join(map(str, record.entry.get("request_ids") or [])),
-        "text",
-        0,
-        2,
-    ),  # fmt: skip
+    Column("time", "Time", lambda record: str(record.entry.get("time", ""))[:19], "text", 19),  # local, to the second
+    Column("profile", "Profile", _text("profile"), "text", 10, 3),
+    Column("bucket", "Bucket", _text("bucket"), "text", 0, 4),
+    Column("family", "Family", _text("family"), "text", 6, 5),
+    Column("queue_id", "QueueId", _text("queue_id"), "id", 33),
+    Column("changes", "Changes", lambda record: _changed_to(record.entry)),
+    Column("outcome", "Outcome", lambda record: record.outcome, "text", 9),
+    Column("request_ids", "RequestIds", _request_ids, "text", 0, 2),
 )
 # Every field, for CSV and TSV.
 AUDIT_FIELDS = (
-    *AUDIT_COLUMNS[:4],
-    Column("region", "Region", lambda record: str(record.entry.get("region", ""))),
-    *AUDIT_COLUMNS[4:5],
-    Column("queue_name", "QueueName", lambda record: str(record.entry.get("queue_name", ""))),
-    *AUDIT_COLUMNS[5:],
-    Column("code", "Code", lambda record: str(record.entry.get("code", ""))),
-    Column("note", "Note", lambda record: str(record.entry.get("note", ""))),
-    Column("by", "By", lambda record: str(record.entry.get("by", ""))),
+    Column("time", "Time", _text("time")),
+    Column("profile", "Profile", _text("profile")),
+    Column("region", "Region", _text("region")),
+    Column("bucket", "Bucket", _text("bucket")),
+    Column("family", "Family", _text("family")),
+    Column("queue_id", "QueueId", _text("queue_id")),
+    Column("queue_name", "QueueName", _text("queue_name")),
+    Column("changes", "Changes", lambda record: _changes(record.entry)),
+    Column("outcome", "Outcome", lambda record: record.outcome),
+    Column("request_ids", "RequestIds", _request_ids),
+    Column("code", "Code", _text("code")),
+    Column("note", "Note", _text("note")),
+    Column("by", "By", _text("by")),
 )
 
 

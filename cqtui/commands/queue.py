@@ -261,10 +261,8 @@ def _value(field: str, value: str) -> str:
 
 def _show_plan(plan: Plan) -> None:
     where = plan.where
-    say(
-        f"profile {visible(plan.profile)} · region {where.region} · bucket {where.bucket} · "
-        f"{plan.kind.title} ({plan.kind.key})"
-    )
+    say(f"profile {visible(plan.profile)} · region {where.region}")
+    say(f"bucket {where.bucket} · {plan.kind.title} ({plan.kind.key})")
     unchanged = len(plan.items) - len(plan.changing)
     counted = f"{len(plan.changing)} queue{'s' if len(plan.changing) != 1 else ''} to change"
     say(counted + (f", {unchanged} unchanged" if unchanged else "") + ":")
