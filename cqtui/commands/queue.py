@@ -16,6 +16,7 @@ import sys
 from cqtui.ci.changes import (
     CHANGED_MEANWHILE,
     FINE,
+    UNCHANGED,
     Change,
     Plan,
     PlannedChange,
@@ -76,9 +77,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         "set", parents=[common], help="change one queue's name, state or callback (NotifyConfig)"
     )
     setting.add_argument("ids", nargs=1, metavar="ID", help="the queue id")
-    setting.add_argument(
-        "--name", help="the new name (CJK, letters, digits, _ - *; at most 128 bytes, 100 for asr, doc)"
-    )
+    setting.add_argument("--name", help=f"the new name: {_name_rules()}")
     setting.add_argument("--state", type=str.capitalize, choices=QUEUE_STATES, help="Active or Paused, any case")
     callback = setting.add_mutually_exclusive_group()
     callback.add_argument("--callback-url", metavar="URL", help="callbacks to this http(s) URL (not a private address)")
@@ -96,6 +95,19 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     setting.add_argument("--result-format", choices=NOTIFY_CHOICES["result_format"], help="the callback's format")
     _shared_options(setting)
     setting.set_defaults(run=run, change_of=_set_change)
+
+
+def _name_rules() -> str:
+    """`CJK, letters, digits, _ - *; at most 128 (pic, media, …), 100 (asr, doc) bytes`, from the kinds' rules."""
+    rules = {key: KINDS[key].change for key in CHANGEABLE}
+    by_size: dict[int, list[str]] = {}
+    characters: set[str] = set()
+    for key, rule in rules.items():
+        if rule is not None:
+            by_size.setdefault(rule.name_max_bytes, []).append(key)
+            characters.add(rule.name_characters_text)
+    sizes = ", ".join(f"{size} ({', '.join(keys)})" for size, keys in by_size.items())
+    return f"{' or '.join(sorted(characters))}; at most {sizes} bytes"
 
 
 def _shared_options(parser: argparse.ArgumentParser) -> None:
@@ -350,7 +362,7 @@ def _document(plan: Plan, results: list[Result], dry_run: bool) -> dict[str, obj
         entry: dict[str, object] = {
             "QueueId": item.target.queue_id,
             "Name": item.target.queue_name,
-            "Outcome": result.outcome if result else (WOULD_CHANGE if item.fields else "unchanged"),
+            "Outcome": result.outcome if result else (WOULD_CHANGE if item.fields else UNCHANGED),
             "Applied": result.applied if result else None,
             "Changes": [
                 {"Field": f.field, "Before": _unsecret(f.field, f.before), "After": _unsecret(f.field, f.after)}
