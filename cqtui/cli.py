@@ -30,10 +30,11 @@ class Parser(argparse.ArgumentParser):
         super().__init__(formatter_class=_help_formatter, **options)  # type: ignore[arg-type]
 
 
-def global_options(*, region: bool = True) -> argparse.ArgumentParser:
+def global_options(*, region: bool = True, read_only: bool = True) -> argparse.ArgumentParser:
     """Options valid before or after a sub-command (`cqtui -p x queues` = `cqtui queues -p x`).
 
-    `region=False` leaves out --region, for a command whose own --region means something else.
+    `region=False` leaves out --region, `read_only=False` --read-only, for a command whose own
+    option of that name means something else.
     """
     common = Parser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument("-p", "--profile", metavar="NAME", help="profile to use (default: the file's default_profile)")
@@ -53,6 +54,12 @@ def global_options(*, region: bool = True) -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="wait at most this long for the service to answer (default 15)",
     )
+    if read_only:
+        common.add_argument(
+            "--read-only",
+            action="store_true",
+            help="send no change whatever the profile says (as read_only = true in the profile)",
+        )
     return common
 
 
@@ -66,11 +73,19 @@ def _seconds(text: str) -> float:
     return value
 
 
-GLOBAL_DEFAULTS = {"profile": None, "config": None, "region": None, "bucket": None, "endpoint": None, "timeout": None}
+GLOBAL_DEFAULTS = {
+    "profile": None,
+    "config": None,
+    "region": None,
+    "bucket": None,
+    "endpoint": None,
+    "timeout": None,
+    "read_only": False,
+}
 
 
 # Sub-commands: cqtui.commands.<name>, each with register(commands, common).
-COMMANDS = ("queues", "buckets", "profiles", "emulator")
+COMMANDS = ("queues", "buckets", "queue", "audit", "profiles", "emulator")
 COLLECTING_COMMANDS = ("emulator",)  # runs for hours; the TUI turns the GC on itself (see run())
 ALL = None
 

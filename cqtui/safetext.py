@@ -38,9 +38,14 @@ def _masked_userinfo(match: re.Match[str]) -> str:
     return f"{match.group(1) or ''}{user + ':' if has_password else ''}{MASKED}@"
 
 
+def masked_url(url: str) -> str:
+    """`url` with its password (or a lone user name) as `***`: for logs, which escape control characters themselves."""
+    return _USERINFO.sub(_masked_userinfo, url, count=1)
+
+
 def visible_url(url: str) -> str:
     """`url` for display: its password (or a lone user name) as `***`, then made visible."""
-    return visible(_USERINFO.sub(_masked_userinfo, url, count=1))
+    return visible(masked_url(url))
 
 
 PASTE_LIMIT = 256  # characters; ids are ~40

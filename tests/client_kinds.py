@@ -12,7 +12,7 @@ import asyncio
 from cqtui.ci.client import CiClient
 from cqtui.ci.endpoint import Where
 from cqtui.ci.kinds import Kind
-from cqtui.ci.models import ListQuery, Page
+from cqtui.ci.models import ListQuery, Page, QueueSettings, Updated
 from cqtui.ci.oneshot import OneShotClient
 from cqtui.emulator.data import DEMO_BUCKET
 
@@ -33,6 +33,9 @@ class BlockingInAThread:
 
     async def list(self, kind: Kind, where: Where, query: ListQuery) -> Page:
         return await asyncio.to_thread(self._client.list, kind, where, query)
+
+    async def update(self, kind: Kind, where: Where, queue_id: str, settings: QueueSettings) -> Updated:
+        return await asyncio.to_thread(self._client.update, kind, where, queue_id, settings)
 
     @property
     def last_latency(self) -> float | None:

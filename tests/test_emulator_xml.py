@@ -7,9 +7,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from cqtui.ci.models import NotifyConfig, Page, Queue
+from cqtui.ci.xmltext import xml_problem
 from cqtui.emulator.data import demo_queues, hostile_queues
 from cqtui.emulator.server import Emulator
-from cqtui.emulator.xmlbody import error_xml, queue_page_xml, xml_problem
+from cqtui.emulator.xmlbody import error_xml, queue_page_xml
 
 FULL = Queue(
     queue_id="p4a17eeea29334bf499b7e20e2fbfd99d",

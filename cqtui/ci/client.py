@@ -15,7 +15,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
@@ -24,7 +24,7 @@ from cqtui.ci.endpoint import Where
 from cqtui.ci.errors import ServiceError, TransportError
 from cqtui.ci.gate import RequestGate
 from cqtui.ci.kinds import Kind
-from cqtui.ci.models import ListQuery, Page
+from cqtui.ci.models import ListQuery, Page, QueueSettings, Updated
 from cqtui.ci.protocol import (
     BASE_HEADERS,
     Answer,
@@ -33,6 +33,7 @@ from cqtui.ci.protocol import (
     declared_too_large,
     list_request,
     too_large,
+    update_request,
 )
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ DEFAULT_CONCURRENCY = 10
 # 60 buckets in two round trips; a bucket or a region host never more than --all's 10).
 DEFAULT_MAX_IN_FLIGHT = 32
 DEFAULT_MAX_IN_FLIGHT_PER_HOST = 10
+
+Result = TypeVar("Result")
 
 
 def _transport_error(error: httpx.HTTPError, where: str) -> TransportError:
@@ -135,8 +138,16 @@ class CiClient(ClientBase):
     async def _list_once(self, kind: Kind, request: Request) -> Page:
         return self._page(kind, await self._send(request))
 
-    async def _with_retries(self, call: Callable[[], Awaitable[Page]]) -> Page:
-        retrying = self._retrying()
+    async def update(self, kind: Kind, where: Where, queue_id: str, settings: QueueSettings) -> Updated:
+        """Send one queue update (PUT); sent again only if it never left (protocol.Retrying, resend=False)."""
+        request = update_request(kind, where, queue_id, settings)
+        return await self._with_retries(lambda: self._update_once(kind, request), resend=False)
+
+    async def _update_once(self, kind: Kind, request: Request) -> Updated:
+        return self._updated(kind, await self._send(request))
+
+    async def _with_retries(self, call: Callable[[], Awaitable[Result]], *, resend: bool = True) -> Result:
+        retrying = self._retrying(resend=resend)
         while True:
             try:
                 return await call()

@@ -48,6 +48,32 @@ class Lookup:
     param: str = "queueIds"
     max_ids: int = 0  # 0: no documented limit
     missing_element: str = "NonExistPIDs"
+    options: tuple[tuple[str, str], ...] = ()  # sent with a lookup so that every entry of the kind can be found
+
+
+# What a queue's Name may hold (the update API's rule): CJK ideographs (the unified block, extension A,
+# the compatibility block, the supplementary planes' extensions), ASCII letters and digits, `_`, `-`, `*`.
+QUEUE_NAME_CHARACTERS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134fA-Za-z0-9_*-"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRules:
+    """How a queue of a family is changed (Update*Queue): where the PUT goes and what its body may hold.
+
+    The body always carries Name, State and NotifyConfig (the API requires all three);
+    `notify_fields` are the NotifyConfig attributes (models.NotifyConfig) the family has.
+    """
+
+    path: str  # "/picqueue/{id}"
+    notify_fields: tuple[str, ...]
+    notify_types: tuple[str, ...] = ("Url", "TDMQ")  # NotifyConfig Type values the family accepts
+    name_max_bytes: int = 128  # UTF-8 bytes
+    name_characters: str = QUEUE_NAME_CHARACTERS  # a regular expression character class, without brackets
+    name_characters_text: str = "CJK, letters, digits, _ - *"  # the same, for messages
+    action: str = ""  # the CAM action a sub-account needs (for hints); "" when undocumented
+
+    def path_for(self, queue_id: str) -> str:
+        return self.path.format(id=queue_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +110,7 @@ class Kind:
     categories: tuple[str, ...] = ()  # what a queue's Category holds in this family
     list_action: str = ""  # the CAM action a sub-account needs to list (for hints); "" when undocumented
     service: str = ""  # queue family -> its bucket list ("picbucket"); bucket list -> its family ("pic")
+    change: ChangeRules | None = None  # queue families: how a queue is changed; None = cannot be
 
     def param(self, name: str) -> Param | None:
         return next((param for param in self.params if param.name == name), None)
@@ -146,9 +173,21 @@ def _family(
     columns: tuple[Column, ...] = QUEUE_COLUMNS,
     params: tuple[Param, ...] = (),
     max_ids: int = 0,
+    lookup_options: tuple[tuple[str, str], ...] = (),
     list_action: str = "",
     service: str,
+    update_action: str = "",
+    notify_types: tuple[str, ...] = ("Url", "TDMQ"),
+    name_max_bytes: int = 128,
 ) -> Kind:
+    change = ChangeRules(
+        path=f"{path}/{{id}}",
+        # The NotifyConfig fields the family shows are the ones it has, and so the ones a change may send.
+        notify_fields=tuple(column.key.removeprefix("notify.") for column in notify),
+        notify_types=notify_types,
+        name_max_bytes=name_max_bytes,
+        action=update_action,
+    )
     return Kind(
         key=key,
         title=title,
@@ -158,12 +197,13 @@ def _family(
         list_element="QueueList",
         params=params,
         states=QUEUE_STATES,
-        lookup=Lookup(max_ids=max_ids),
+        lookup=Lookup(max_ids=max_ids, options=lookup_options),
         columns=columns,
         details=(*QUEUE_FIELDS, *notify),
         categories=categories,
         list_action=list_action,
         service=service,
+        change=change,
     )
 
 
@@ -181,6 +221,7 @@ PIC = _family(
     ("PicProcessing",),
     list_action="ci:DescribePicProcessQueues",
     service="picbucket",
+    update_action="ci:UpdatePicProcessQueue",
 )
 MEDIA = _family(
     "media",
@@ -190,8 +231,10 @@ MEDIA = _family(
     columns=MEDIA_COLUMNS,
     params=(MEDIA_CATEGORY,),
     max_ids=10,
+    lookup_options=(("category", "CateAll"),),  # the server's default category would hide the others
     list_action="ci:DescribeMediaQueues",
     service="mediabucket",
+    update_action="ci:UpdateMediaQueue",
 )
 AI = _family(
     "ai",
@@ -201,6 +244,7 @@ AI = _family(
     notify=URL_NOTIFY,
     list_action="ci:DescribeAiProcessQueues",
     service="aibucket",
+    notify_types=("Url",),  # NotifyConfig Type only Url; the CAM action to update is undocumented
 )
 ASR = _family(
     "asr",
@@ -209,6 +253,8 @@ ASR = _family(
     ("Speeching",),
     list_action="ci:DescribeAsrQueues",
     service="asrbucket",
+    update_action="ci:UpdateAsrQueue",
+    name_max_bytes=100,
 )
 FILE = _family(
     "file",
@@ -217,6 +263,7 @@ FILE = _family(
     ("FileProcess",),
     list_action="ci:DescribeFileProcessQueues",
     service="filebucket",
+    update_action="ci:UpdateFileProcessQueue",
 )
 DOC = _family(
     "doc",
@@ -226,6 +273,9 @@ DOC = _family(
     notify=DOC_NOTIFY,
     list_action="ci:DescribeDocProcessQueues",
     service="docbucket",
+    update_action="ci:UpdateDocProcessQueue",
+    notify_types=("Url",),  # no MqMode, MqRegion, MqName: no TDMQ
+    name_max_bytes=100,
 )
 
 

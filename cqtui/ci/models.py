@@ -57,6 +57,30 @@ class Queue:
     def id(self) -> str:
         return self.queue_id
 
+    @property
+    def settings(self) -> QueueSettings:
+        """What a change sends back: the queue's Name, State and NotifyConfig (none: an empty one)."""
+        return QueueSettings(self.name, self.state, self.notify_config or NotifyConfig())
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSettings:
+    """The three fields an update of a queue carries, all required by the API."""
+
+    name: str
+    state: str
+    notify_config: NotifyConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Updated:
+    """The answer to an update: the queue as the server now has it (`<Response><Queue>`)."""
+
+    queue: Queue
+    request_id: str = ""
+    problems: tuple[str, ...] = ()
+    raw_xml: str = field(default="", repr=False, compare=False)
+
 
 @dataclass(frozen=True, slots=True)
 class Bucket:

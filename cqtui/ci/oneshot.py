@@ -17,15 +17,29 @@ from urllib.parse import urlsplit
 
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import ServiceError, TransportError
-from cqtui.ci.protocol import Answer, ClientBase, Request, declared_too_large, list_request, too_large
+from cqtui.ci.protocol import (
+    Answer,
+    ClientBase,
+    Request,
+    Retrying,
+    declared_too_large,
+    list_request,
+    too_large,
+    update_request,
+)
 
 # typing.TYPE_CHECKING without importing typing (~3 ms of a one-shot run); type checkers know the name.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
     from cqtui.ci.endpoint import Where
     from cqtui.ci.kinds import Kind
-    from cqtui.ci.models import ListQuery, Page
+    from cqtui.ci.models import ListQuery, Page, QueueSettings, Updated
     from cqtui.profiles.model import ResolvedProfile
+
+    Result = TypeVar("Result")
 
 CHUNK_BYTES = 64 * 1024
 
@@ -78,16 +92,23 @@ class OneShotClient(ClientBase):
         """One page of `kind` from `where`, retried per the read rules."""
         request = list_request(kind, where, query)
         started = time.perf_counter()
-        retrying = self._retrying()
+        page = self._with_retries(lambda: self._page(kind, self._send(request)), self._retrying())
+        self.last_latency = time.perf_counter() - started
+        return page
+
+    def update(self, kind: Kind, where: Where, queue_id: str, settings: QueueSettings) -> Updated:
+        """Send one queue update (PUT); sent again only if it never left (protocol.Retrying, resend=False)."""
+        request = update_request(kind, where, queue_id, settings)
+        return self._with_retries(lambda: self._updated(kind, self._send(request)), self._retrying(resend=False))
+
+    @staticmethod
+    def _with_retries(call: Callable[[], Result], retrying: Retrying) -> Result:
         while True:
             try:
-                page = self._page(kind, self._send(request))
-                break
+                return call()
             except (ServiceError, TransportError) as error:
                 delay = retrying.delay_before_retry(error)  # raises when it was the last try
             time.sleep(delay)
-        self.last_latency = time.perf_counter() - started
-        return page
 
     # -- one attempt -----------------------------------------------------------
 

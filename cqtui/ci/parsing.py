@@ -17,7 +17,7 @@ from defusedxml.ElementTree import fromstring
 
 from cqtui.ci.errors import ResponseFormatError, ServiceError
 from cqtui.ci.kinds import Kind, Shape
-from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, Bucket, NotifyConfig, Page, Queue
+from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, Bucket, NotifyConfig, Page, Queue, Updated
 from cqtui.safetext import visible
 
 # typing.TYPE_CHECKING without importing typing; type checkers know the name.
@@ -126,16 +126,13 @@ def _bucket(element: ET.Element, where: str, problems: list[str], keep_raw: bool
 _ENTRY_PARSERS = {Shape.QUEUE: (_queue, "QueueId"), Shape.BUCKET: (_bucket, "BucketId")}
 
 
-def parse_page(kind: Kind, body: bytes, *, http_status: int = 200, request_id: str = "", keep_raw: bool = True) -> Page:
-    """Parse a listing of `kind`. Bad integers are reported in `problems`, not fatal.
-
-    `keep_raw=False` skips re-serialising each entry's XML (the CLI doesn't show it).
-    """
+def _response(body: bytes, *, http_status: int, request_id: str, expected: str) -> ET.Element:
+    """The `<Response>` root of a 200 answer; an HTML page, an `<Error>` or another root as a ServiceError."""
     if _looks_like_html(body):
         title = _html_title(body)
         raise ResponseFormatError(
             "UnexpectedXML",
-            f"the server answered with an HTML page{f' ({title!r})' if title else ''}, not the XML listing",
+            f"the server answered with an HTML page{f' ({title!r})' if title else ''}, not {expected}",
             http_status=http_status,
             request_id=request_id,
             excerpt=excerpt(body),
@@ -151,6 +148,25 @@ def parse_page(kind: Kind, body: bytes, *, http_status: int = 200, request_id: s
             request_id=request_id,
             excerpt=excerpt(body),
         )
+    return root
+
+
+def _too_deep(tag: str, body: bytes, *, http_status: int, request_id: str) -> ResponseFormatError:
+    return ResponseFormatError(
+        "UnexpectedXML",
+        f"a {tag} element is nested too deeply to be a CI answer",
+        http_status=http_status,
+        request_id=request_id,
+        excerpt=excerpt(body),
+    )
+
+
+def parse_page(kind: Kind, body: bytes, *, http_status: int = 200, request_id: str = "", keep_raw: bool = True) -> Page:
+    """Parse a listing of `kind`. Bad integers are reported in `problems`, not fatal.
+
+    `keep_raw=False` skips re-serialising each entry's XML (the CLI doesn't show it).
+    """
+    root = _response(body, http_status=http_status, request_id=request_id, expected="the XML listing")
     problems: list[str] = []
     parse_entry, id_element = _ENTRY_PARSERS[kind.shape]
     tag = kind.list_element
@@ -162,13 +178,7 @@ def parse_page(kind: Kind, body: bytes, *, http_status: int = 200, request_id: s
     try:
         items = tuple(entry(index, element) for index, element in enumerate(root.iterfind(tag)))
     except RecursionError:  # ET.tostring recurses; only a hostile body nests thousands deep
-        raise ResponseFormatError(
-            "UnexpectedXML",
-            f"a {tag} element is nested too deeply to be a CI listing",
-            http_status=http_status,
-            request_id=request_id,
-            excerpt=excerpt(body),
-        ) from None
+        raise _too_deep(tag, body, http_status=http_status, request_id=request_id) from None
     missing = root.iterfind(kind.lookup.missing_element) if kind.lookup else ()
     return Page(
         request_id=_text(root, "RequestId") or request_id,
@@ -180,6 +190,30 @@ def parse_page(kind: Kind, body: bytes, *, http_status: int = 200, request_id: s
         problems=tuple(problems),
         raw_xml=body.decode("utf-8", errors="replace") if keep_raw else "",
     )
+
+
+def parse_updated(body: bytes, *, http_status: int = 200, request_id: str = "", keep_raw: bool = True) -> Updated:
+    """Parse the answer to a queue update, `<Response><RequestId/><Queue>…</Queue></Response>`, with the
+    listing's queue parser; an answer without its `<Queue>` is a ResponseFormatError."""
+    root = _response(body, http_status=http_status, request_id=request_id, expected="the updated queue")
+    request_id = _text(root, "RequestId") or request_id
+    element = root.find("Queue")
+    if element is None:
+        raise ResponseFormatError(
+            "UnexpectedXML",
+            "the answer holds no <Queue> element",
+            http_status=http_status,
+            request_id=request_id,
+            excerpt=excerpt(body),
+        )
+    problems: list[str] = []
+    where = f"Queue ({visible(_text(element, 'QueueId')[:40]) or 'no QueueId'})"
+    try:
+        queue = _queue(element, where, problems, keep_raw)
+    except RecursionError:
+        raise _too_deep("Queue", body, http_status=http_status, request_id=request_id) from None
+    raw = body.decode("utf-8", errors="replace") if keep_raw else ""
+    return Updated(queue=queue, request_id=request_id, problems=tuple(problems), raw_xml=raw)
 
 
 def _error_from_xml(root: ET.Element, *, http_status: int, request_id: str) -> ServiceError:

@@ -7,13 +7,21 @@ answers here, so signing, limits, retries and errors are the same whichever is u
 
 A Request names the real CI host: it is sent as Host and signed. Where the bytes
 go is the client's endpoint when it has one (as `curl --connect-to`), else that host.
+
+Reads (GET) are retried after any failure that may be transient. A change (PUT) is
+retried only when it certainly never reached the server: the connection could not
+be made (ConnectError, ConnectTimeout: no byte of the request was sent). After any
+other failure the caller reads the queue again to learn what happened (ci/changes.py).
 """
 
 from __future__ import annotations
 
 import email.utils
+import re
 import time
-from collections.abc import Callable
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
@@ -22,10 +30,11 @@ from cqtui.ci.credentials import Credentials
 from cqtui.ci.endpoint import Where, check_endpoint
 from cqtui.ci.errors import ConfigError, CqtuiError, ResponseFormatError, ServiceError, TransportError
 from cqtui.ci.kinds import Kind
-from cqtui.ci.models import ListQuery, Page
-from cqtui.ci.parsing import excerpt, parse_error, parse_page
+from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, ListQuery, Page, QueueSettings, Updated
+from cqtui.ci.parsing import excerpt, parse_error, parse_page, parse_updated
 from cqtui.ci.signing import sign_request
 from cqtui.ci.timing import RetryPolicy, Timeouts
+from cqtui.ci.xmltext import xml_problem
 from cqtui.safetext import visible
 
 # typing.TYPE_CHECKING without importing typing; type checkers know the name.
@@ -40,6 +49,13 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # cut off: safe to repeat a read-only GET. A read timeout is not retried, so a slow
 # server costs the user one timeout, not three; a TLS failure is not transient.
 RETRIED_TRANSPORT_KINDS = frozenset({"ConnectError", "ConnectTimeout", "ReadError", "ProtocolError"})
+# Failures before any byte of a request was sent: the only ones after which a change is sent again.
+UNSENT_TRANSPORT_KINDS = frozenset({"ConnectError", "ConnectTimeout"})
+XML_BODY_TYPE = "application/xml"
+# A queue id goes into the update's path: ids are `p` and 32 hex digits; nothing that could end the path.
+_QUEUE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# The update body's NotifyConfig fields, in the API documentation's order.
+_NOTIFY_ORDER = ("state", "event", "type", "url", "result_format", "mq_mode", "mq_region", "mq_name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +128,38 @@ def list_request(kind: Kind, where: Where, query: ListQuery) -> Request:
     return Request("GET", where.host_for(kind.host), kind.path, params)
 
 
+def update_request(kind: Kind, where: Where, queue_id: str, settings: QueueSettings) -> Request:
+    """The PUT that sets a queue's Name, State and NotifyConfig (all three, as the API requires).
+
+    The body is built by ElementTree, so any text arrives as it was given (`<`, `&`, `]]>`);
+    text XML cannot carry (most C0 controls) is a ConfigError naming the field, before sending.
+    NotifyConfig holds the non-empty fields the family has (its ChangeRules).
+    """
+    if kind.change is None:
+        raise ConfigError(f"{kind.title} cannot be changed", key="family")
+    if not _QUEUE_ID.fullmatch(queue_id):
+        raise ConfigError(f"queue id {visible(queue_id)!r} is not a queue id (letters, digits, _ and -)", key="QueueId")
+    root = ET.Element("Request")
+    _text_element(root, "Name", settings.name, "Name")
+    _text_element(root, "State", settings.state, "State")
+    notify = ET.SubElement(root, "NotifyConfig")
+    for attribute in _NOTIFY_ORDER:
+        value = getattr(settings.notify_config, attribute)
+        if value and attribute in kind.change.notify_fields:
+            tag = NOTIFY_CONFIG_API_NAMES[attribute]
+            _text_element(notify, tag, value, f"NotifyConfig.{tag}")
+    # ElementTree leaves CR as it is in text, which a parser reads as LF: send it as a reference.
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True).replace(b"\r", b"&#13;")
+    return Request("PUT", where.host_for(kind.host), kind.change.path_for(queue_id), {}, body, XML_BODY_TYPE)
+
+
+def _text_element(parent: ET.Element, tag: str, text: str, field: str) -> None:
+    problem = xml_problem(text)
+    if problem is not None:
+        raise ConfigError(f"{field}: {problem}, so it cannot be sent", key=field)
+    ET.SubElement(parent, tag).text = text
+
+
 def signed_headers(request: Request, credentials: Credentials, now: float) -> dict[str, str]:
     """Host, Authorization and the session token; the signature covers the host (and a body's type and length)."""
     headers = {"Host": request.host}
@@ -156,11 +204,16 @@ class ClockSkew:
 
 
 class Retrying:
-    """The retry decisions of one call: what is tried again, and after how long."""
+    """The retry decisions of one call: what is tried again, and after how long.
 
-    def __init__(self, policy: RetryPolicy, skew: ClockSkew) -> None:
+    `resend=False` for a change: tried again only when it never left (UNSENT_TRANSPORT_KINDS),
+    or was refused for the clock before anything was done (RequestTimeTooSkewed, a signature check).
+    """
+
+    def __init__(self, policy: RetryPolicy, skew: ClockSkew, *, resend: bool = True) -> None:
         self._policy = policy
         self._skew = skew
+        self._resend = resend
         self._retries = 0
         self._corrected_skew = False
 
@@ -170,9 +223,10 @@ class Retrying:
             if error.code == "RequestTimeTooSkewed" and not self._corrected_skew and self._skew.adopt(error):
                 self._corrected_skew = True
                 return 0.0
-            worth_another = error.transient
+            worth_another = error.transient and self._resend
         else:
-            worth_another = isinstance(error, TransportError) and error.kind in RETRIED_TRANSPORT_KINDS
+            retried = RETRIED_TRANSPORT_KINDS if self._resend else UNSENT_TRANSPORT_KINDS
+            worth_another = isinstance(error, TransportError) and error.kind in retried
         if not worth_another or self._retries + 1 >= self._policy.attempts:
             raise error
         delay = self._policy.delay(self._retries)
@@ -211,8 +265,8 @@ class ClientBase:
         """Seconds added to the local clock after the server said it was skewed."""
         return self._skew.offset
 
-    def _retrying(self) -> Retrying:
-        return Retrying(self._retry, self._skew)
+    def _retrying(self, *, resend: bool = True) -> Retrying:
+        return Retrying(self._retry, self._skew, resend=resend)
 
     def _origin(self, request: Request) -> str:
         """`scheme://host[:port]` to connect to for `request`."""
@@ -230,6 +284,10 @@ class ClientBase:
     def _page(self, kind: Kind, answer: Answer) -> Page:
         status, reason, headers, body = answer
         return page_from_answer(kind, status, reason, headers, body, keep_raw=self._keep_raw)
+
+    def _updated(self, kind: Kind, answer: Answer) -> Updated:
+        status, reason, headers, body = answer
+        return updated_from_answer(kind, status, reason, headers, body, keep_raw=self._keep_raw)
 
 
 # (status, reason, headers, body): what a client's send primitive returns.
@@ -257,15 +315,32 @@ def too_large(max_bytes: int, status: int, headers: Headers) -> ResponseFormatEr
     )
 
 
+@contextmanager
+def _refusals_name(action: str) -> Iterator[None]:
+    """A ServiceError raised inside names the CAM action the call needs, for its hint."""
+    try:
+        yield
+    except ServiceError as error:
+        error.action = action
+        raise
+
+
 def page_from_answer(kind: Kind, status: int, reason: str, headers: Headers, body: bytes, *, keep_raw: bool) -> Page:
     """The page in a 200 answer; any other answer as the ServiceError it stands for."""
-    try:
+    with _refusals_name(kind.list_action):
         if status != 200:
             raise _error_answer(status, reason, headers, body)
         return parse_page(kind, body, http_status=200, request_id=request_id_of(headers), keep_raw=keep_raw)
-    except ServiceError as error:
-        error.action = kind.list_action  # the hint names the CAM permission the call needs
-        raise
+
+
+def updated_from_answer(
+    kind: Kind, status: int, reason: str, headers: Headers, body: bytes, *, keep_raw: bool
+) -> Updated:
+    """The queue in a 200 answer to an update; any other answer as the ServiceError it stands for."""
+    with _refusals_name(kind.change.action if kind.change else ""):
+        if status != 200:
+            raise _error_answer(status, reason, headers, body)
+        return parse_updated(body, http_status=200, request_id=request_id_of(headers), keep_raw=keep_raw)
 
 
 def _error_answer(status: int, reason: str, headers: Headers, body: bytes) -> ServiceError:

@@ -36,10 +36,15 @@ FLAGS = {
     "secret_key_command": "--secret-key-command",
     "page_size": "--page-size",
     "refresh_seconds": "--refresh-seconds",
+    "read_only": "--read-only",
 }
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from cqtui.cli import global_options
+
+    # add and edit have a --read-only of their own: the profile's field.
+    writing = global_options(read_only=False)
     parser = commands.add_parser("profiles", parents=[common], help="manage profiles without the TUI")
     actions = parser.add_subparsers(dest="profiles_action", metavar="ACTION", required=True)
 
@@ -54,7 +59,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
     add = actions.add_parser(
         "add",
-        parents=[common],
+        parents=[writing],
         help="add a profile (--region required; without --bucket it lists the whole account)",
         description="Add a profile. The secret key is read with --secret-key-stdin (first line of stdin; "
         "the token, with --token-stdin, is the next line), from --secret-key-command, or asked for "
@@ -64,7 +69,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     _profile_options(add)
     add.set_defaults(run=run_add)
 
-    edit = actions.add_parser("edit", parents=[common], help="change some fields of a profile")
+    edit = actions.add_parser("edit", parents=[writing], help="change some fields of a profile")
     _profile_options(edit)
     edit.set_defaults(run=run_edit)
 
@@ -114,6 +119,12 @@ def _profile_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--page-size", type=int, metavar="N", help="queues per page, 1-100")
     parser.add_argument("--refresh-seconds", type=int, metavar="N", help="auto-refresh interval; 0 = off")
+    parser.add_argument(
+        "--read-only",
+        dest="profile_read_only",
+        action=argparse.BooleanOptionalAction,
+        help="no change to a queue can be sent with this profile (--no-read-only: changes allowed again)",
+    )
     parser.add_argument("--default", action="store_true", help="make it the default profile")
     parser.add_argument("--yes", "-y", action="store_true", help="rewrite the file even if comments would be lost")
 
@@ -191,6 +202,7 @@ def _changes(args: argparse.Namespace) -> dict[str, Any]:
         "secret_key_command": args.secret_key_command,
         "page_size": args.page_size,
         "refresh_seconds": args.refresh_seconds,
+        "read_only": args.profile_read_only,
     }
     changes: dict[str, Any] = {}
     for field, value in given.items():
@@ -265,7 +277,7 @@ def run_show(args: argparse.Namespace) -> int:
     path = _path(args)
     config = store.read_config(path)
     selected = select_profile(config, args.name or args.profile, path)
-    overrides = Overrides(args.region, args.bucket, args.endpoint)
+    overrides = Overrides(args.region, args.bucket, args.endpoint, args.read_only)
     rows = describe.show_rows(selected, overrides, os.environ)
     if args.output == "json":
         print(

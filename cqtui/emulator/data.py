@@ -16,7 +16,7 @@ from typing import Any
 from cqtui.ci.errors import ConfigError
 from cqtui.ci.kinds import Kind
 from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, NotifyConfig, Queue
-from cqtui.emulator.xmlbody import xml_problem
+from cqtui.ci.xmltext import xml_problem
 
 DEMO_BUCKET = "examplebucket-1250000000"
 CATEGORY = "PicProcessing"

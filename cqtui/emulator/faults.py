@@ -37,6 +37,10 @@ FAULTS: dict[str, str] = {
     "endless_total": "listings report TotalCount 1000000000 and every page is full",
     "same_page": "listings always hold page 1's queues, echoing the requested PageNumber",
     "no_answer": "no answer at all until the client gives up (a read timeout), then the connection closes",
+    # Served to queue updates (PUT) only, so the reads around them are answered as usual.
+    "put_access_denied": "queue updates only: 403 AccessDenied (scoped to a bucket, a region or one queue)",
+    "put_timeout_after_apply": "queue updates only: the change is applied, then no answer until the client gives up",
+    "put_reset_before_apply": "queue updates only: the connection is reset (RST) before the change is applied",
 }
 
 # Faults answered with a CI error body: kind -> (status, code, message).
@@ -55,6 +59,7 @@ ERROR_FAULTS: dict[str, tuple[int, str, str]] = {
 }
 
 DATA_FAULTS = frozenset({"endless_total", "same_page"})
+UPDATE_FAULTS = frozenset(kind for kind in FAULTS if kind.startswith("put_"))
 ENDLESS_TOTAL = 10**9
 HUGE_BODY_BYTES = 50 * 1024 * 1024
 
@@ -89,9 +94,10 @@ class _Pending:
     times: int | None  # None: every request
     bucket: str | None  # only requests for this bucket; None = any
     region: str | None  # only requests for this region; None = any
+    queue: str | None = None  # only updates of this queue; None = any
 
-    def applies(self, bucket: str, region: str) -> bool:
-        return self.bucket in (None, bucket) and self.region in (None, region)
+    def applies(self, bucket: str, region: str, queue: str) -> bool:
+        return self.bucket in (None, bucket) and self.region in (None, region) and self.queue in (None, queue)
 
 
 class FaultPlan:
@@ -107,22 +113,30 @@ class FaultPlan:
         self._lock = threading.Lock()
         self._pending: list[_Pending] = []
 
-    def add(self, kind: str, times: int | None = None, *, bucket: str | None = None, region: str | None = None) -> None:
+    def add(
+        self,
+        kind: str,
+        times: int | None = None,
+        *,
+        bucket: str | None = None,
+        region: str | None = None,
+        queue: str | None = None,
+    ) -> None:
         if kind not in FAULTS:
             raise ValueError(f"unknown fault {kind!r}; known: {', '.join(FAULTS)}")
         if times is not None and times < 1:
             raise ValueError("times must be None (always) or a positive integer")
         with self._lock:
-            self._pending.append(_Pending(kind, times, bucket, region))
+            self._pending.append(_Pending(kind, times, bucket, region, queue))
 
     def clear(self) -> None:
         with self._lock:
             self._pending.clear()
 
-    def take(self, bucket: str = "", region: str = "") -> str | None:
-        """The fault for the next request for `bucket` in `region`, if any, counting it as served."""
+    def take(self, bucket: str = "", region: str = "", queue: str = "") -> str | None:
+        """The fault for the next request for `bucket` in `region` (about `queue`), if any, counting it as served."""
         with self._lock:
-            pending = next((entry for entry in self._pending if entry.applies(bucket, region)), None)
+            pending = next((entry for entry in self._pending if entry.applies(bucket, region, queue)), None)
             if pending is None:
                 return None
             if pending.times is not None:

@@ -16,7 +16,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from cqtui.ci.kinds import KINDS, Kind, Shape
 from cqtui.ci.models import Queue
+from cqtui.emulator import updates
 from cqtui.emulator.account import Account, Target, single_bucket_account, with_queues
 from cqtui.emulator.auth import check_request
 from cqtui.emulator.data import generated_queue
@@ -37,6 +38,7 @@ from cqtui.emulator.faults import (
     HTML_502,
     HTML_PAGE,
     MALFORMED_XML,
+    UPDATE_FAULTS,
     FaultPlan,
     huge_body_pieces,
     json_error,
@@ -69,6 +71,7 @@ class RecordedRequest:
     params: dict[str, str]
     headers: dict[str, str]
     host: str = ""  # the Host header, as sent
+    body: bytes = b""  # as received (a queue update's XML)
 
 
 class Emulator:
@@ -85,7 +88,9 @@ class Emulator:
     in a signed x-ci-security-token (or x-cos-security-token): missing ->
     403 AccessDenied, different -> 403 ExpiredToken. `stable_ids` makes
     RequestIds and TraceIds count up instead of being random, for pictures that
-    come out the same on every run.
+    come out the same on every run. `on_request`, when set, is called with each
+    request as it arrives, before it is answered (a test changes a queue there
+    "as another client" between two of cqtui's requests).
     """
 
     def __init__(
@@ -117,6 +122,8 @@ class Emulator:
         if queues is not None:
             self.queues = queues
         self._faults = FaultPlan()
+        self._update_faults = FaultPlan()  # faults.UPDATE_FAULTS: served to queue updates only
+        self.on_request: Callable[[RecordedRequest], None] | None = None
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
         self._connections: set[socket.socket] = set()
@@ -142,17 +149,35 @@ class Emulator:
         with_queues(self.account, "pic", queues)
 
     def set_fault(
-        self, kind: str, times: int | None = None, *, bucket: str | None = None, region: str | None = None
+        self,
+        kind: str,
+        times: int | None = None,
+        *,
+        bucket: str | None = None,
+        region: str | None = None,
+        queue: str | None = None,
     ) -> None:
         """Serve fault `kind` (see faults.FAULTS) to the next `times` requests; None = always.
 
         With `bucket` or `region`, only to requests for that bucket (its CI host) or that
         region (its bucket hosts and its region host); the others are answered as usual.
+        The `put_*` faults are served to queue updates only; `queue` scopes them to one queue.
         """
-        self._faults.add(kind, times, bucket=bucket, region=region)
+        if kind in UPDATE_FAULTS:
+            self._update_faults.add(kind, times, bucket=bucket, region=region, queue=queue)
+        elif queue is not None:
+            raise ValueError(f"only the updates' faults ({', '.join(sorted(UPDATE_FAULTS))}) take a queue")
+        else:
+            self._faults.add(kind, times, bucket=bucket, region=region)
 
     def clear_faults(self) -> None:
         self._faults.clear()
+        self._update_faults.clear()
+
+    def change_queue(self, queue_id: str, *, family: str = "pic", bucket: str | None = None, **fields: object) -> Queue:
+        """Change a queue as another client would: `fields` of models.Queue replaced, UpdateTime moved."""
+        emulated = next(b for b in self.account.buckets if b.bucket_id == bucket) if bucket else self.account.first
+        return updates.change_queue(emulated, family, queue_id, self.now(), **fields)
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -336,9 +361,12 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(url.path)
         params = dict(parse_qsl(url.query, keep_blank_values=True))
         headers = {name.lower(): value for name, value in self.headers.items()}
-        self._consume_body(headers)
+        received = self._consume_body(headers)
         host = headers.get("host", "")
-        emulator._record(RecordedRequest(self.command, path, params, headers, host))
+        recorded = RecordedRequest(self.command, path, params, headers, host, received)
+        emulator._record(recorded)
+        if emulator.on_request is not None:
+            emulator.on_request(recorded)
         target = emulator.account.target(host)
         self._target = target
 
@@ -350,6 +378,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._serve_fault(fault, emulator)
             return
         kind = _KIND_AT.get(path)
+        update = updates.route(self.command, path)
+        if update is not None:
+            denied_action = update[0].change.action if update[0].change else ""
+        else:
+            denied_action = kind.list_action if kind else ""
         rejection = check_request(
             method=self.command,
             path=path,
@@ -359,10 +392,12 @@ class _Handler(BaseHTTPRequestHandler):
             now=emulator.now(),
             token=emulator.token,
             denied=emulator.denied_secret_ids,
-            denied_action=kind.list_action if kind else "",
+            denied_action=denied_action,
         )
         if rejection is not None:
             self._send_error(rejection.status, rejection.code, rejection.message)
+        elif update is not None:
+            self._update(*update, received, target, emulator)
         elif kind is None:
             self._send_error(404, "NoSuchResource", "The specified resource does not exist.")
         elif self.command != "GET":
@@ -391,13 +426,37 @@ class _Handler(BaseHTTPRequestHandler):
         page = target.bucket.catalogue(kind.key).select(queue_request, request_id=self._request_id, fault=fault)
         return page_xml(kind, page)
 
-    def _consume_body(self, headers: dict[str, str]) -> None:
-        """Read a small request body so the connection stays usable; otherwise close it after answering."""
+    def _update(self, kind: Kind, queue_id: str, body: bytes, target: Target, emulator: Emulator) -> None:
+        """A queue update (updates.py), with the updates' own faults."""
+        fault = emulator._update_faults.take(target.bucket_id, target.region, queue_id)
+        if fault == "put_access_denied":
+            action = kind.change.action if kind.change else ""
+            self._send_error(403, "AccessDenied", f"Access Denied: this request needs {action or 'update permission'}.")
+            return
+        if fault == "put_reset_before_apply":
+            self._reset()
+            return
+        if target.bucket is None:
+            self._send_error(404, "NoSuchBucket", target.refusal or "The request names no bucket.")
+            return
+        try:
+            queue = updates.apply(kind, target.bucket, queue_id, body, emulator.now())
+        except updates.Refused as refused:
+            self._send_error(refused.status, refused.code, refused.message)
+            return
+        if fault == "put_timeout_after_apply":  # applied; the answer never comes
+            emulator._stopping.wait(_NO_ANSWER_SECONDS)
+            self.close_connection = True
+            return
+        self._send(200, updates.answer_xml(queue, self._request_id))
+
+    def _consume_body(self, headers: dict[str, str]) -> bytes:
+        """The request body, read when small so the connection stays usable; else b"" and it closes after answering."""
         length = headers.get("content-length", "0")
         if "transfer-encoding" in headers or not length.isdigit() or int(length) > _MAX_REQUEST_BODY:
             self.close_connection = True
-        elif int(length):
-            self.rfile.read(int(length))
+            return b""
+        return self.rfile.read(int(length)) if int(length) else b""
 
     # ---- answers -------------------------------------------------------------
 

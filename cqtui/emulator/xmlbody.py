@@ -13,19 +13,11 @@ from collections.abc import Iterable
 
 from cqtui.ci.kinds import PIC, Kind, Shape
 from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, Bucket, NotifyConfig, Page, Queue
+from cqtui.ci.xmltext import xml_problem
 
-_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # CR is escaped as a reference: a parser would otherwise normalise it to LF.
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
 _NEEDS_ESCAPE = re.compile("[&<>\r]")
-
-
-def xml_problem(text: str) -> str | None:
-    """Why `text` cannot appear in an XML 1.0 document, or None when it can."""
-    found = _XML_ILLEGAL.search(text)
-    if found is None:
-        return None
-    return f"character U+{ord(found.group()):04X} at offset {found.start()} is not allowed in XML 1.0"
 
 
 def escape_text(text: str) -> str:
@@ -53,10 +45,10 @@ def notify_config_xml(config: NotifyConfig) -> str:
     return f"<NotifyConfig>{fields}</NotifyConfig>"
 
 
-def queue_xml(queue: Queue) -> str:
-    """One `<QueueList>` element. QueueId, Name and State are always present (maybe empty)."""
+def queue_xml(queue: Queue, element: str = "QueueList") -> str:
+    """One `<QueueList>` element (an update's answer: `<Queue>`). QueueId, Name and State are always present."""
     return (
-        "<QueueList>"
+        f"<{element}>"
         + _element("QueueId", queue.queue_id)
         + _element("Name", queue.name)
         + _element("State", queue.state)
@@ -67,7 +59,7 @@ def queue_xml(queue: Queue) -> str:
         + _optional("CreateTime", queue.create_time)
         + _optional("BucketId", queue.bucket_id)
         + _optional("Category", queue.category)
-        + "</QueueList>"
+        + f"</{element}>"
     )
 
 

@@ -11,7 +11,8 @@ from cqtui.safetext import visible, visible_url
 
 STRING_FIELDS = ("secret_id", "secret_key", "secret_key_command", "token", "region", "bucket", "endpoint")
 INT_FIELDS = ("page_size", "refresh_seconds")
-PROFILE_FIELDS = STRING_FIELDS + INT_FIELDS
+BOOL_FIELDS = ("read_only",)  # read_only: no change can be sent with the profile
+PROFILE_FIELDS = STRING_FIELDS + INT_FIELDS + BOOL_FIELDS
 # Values never shown, logged or put in a message.
 SECRET_FIELDS = frozenset({"secret_key", "token"})
 
@@ -33,6 +34,8 @@ def name_problem(name: str) -> str | None:
 
 def field_problem(field: str, value: object) -> str | None:
     """Why `value` is not acceptable for `field`, or None. Never quotes a secret."""
+    if field in BOOL_FIELDS:
+        return None if isinstance(value, bool) else f"{field} must be true or false, not {type(value).__name__}"
     if field in INT_FIELDS:
         # bool is an int in Python; `page_size = true` is still a mistake.
         if not isinstance(value, int) or isinstance(value, bool):

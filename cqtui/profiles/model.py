@@ -19,9 +19,19 @@ class ResolvedProfile:
     endpoint: str = ""
     page_size: int = DEFAULT_PAGE_SIZE
     refresh_seconds: int = 0
+    read_only: bool = False  # no change may be sent (the profile's read_only, or --read-only)
     # field name -> where its value came from ("--region", "profile", "TENCENTCLOUD_REGION", ...)
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     warnings: tuple[str, ...] = ()  # worth saying, not worth stopping for (a region cqtui does not know)
+
+    @property
+    def read_only_reason(self) -> str:
+        """Why no change may be sent with this profile, in words; "" when changes are allowed."""
+        if not self.read_only:
+            return ""
+        if self.sources.get("read_only") == "--read-only":
+            return "--read-only is set"
+        return f"profile {self.name} has read_only = true"
 
     @property
     def where(self) -> Where:

@@ -51,6 +51,7 @@ class Overrides:
     region: str | None = None
     bucket: str | None = None
     endpoint: str | None = None
+    read_only: bool = False  # --read-only: can only make a profile read-only, never writable
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,10 @@ def choose_values(profile: Mapping[str, Any], overrides: Overrides, env: Mapping
         if field == "token" and (chosen["secret_id"].source if "secret_id" in chosen else None) != ENV_SECRET_ID:
             continue  # a session token belongs to the SecretId it was issued with
         chosen[field] = Choice(env[variable], variable)
-    for field, default in (("endpoint", ""), ("page_size", DEFAULT_PAGE_SIZE), ("refresh_seconds", 0)):
+    if overrides.read_only:
+        chosen["read_only"] = Choice(True, "--read-only")
+    defaults = (("endpoint", ""), ("page_size", DEFAULT_PAGE_SIZE), ("refresh_seconds", 0), ("read_only", False))
+    for field, default in defaults:
         if field not in chosen:
             chosen[field] = Choice(profile.get(field, default), FROM_PROFILE if field in profile else FROM_DEFAULT)
     return chosen
@@ -204,6 +208,7 @@ def resolve_profile(
         endpoint=value("endpoint").rstrip("/"),
         page_size=value("page_size"),
         refresh_seconds=value("refresh_seconds"),
+        read_only=value("read_only"),
         sources={"name": selected.how} | {field: choice.source for field, choice in chosen.items()},
         warnings=(f"warning: {warning} ({chosen['region'].source})",) if warning else (),
     )
@@ -216,6 +221,7 @@ def resolve_from_args(args: Any, env: Mapping[str, str] | None = None) -> Resolv
         region=getattr(args, "region", None),
         bucket=getattr(args, "bucket", None),
         endpoint=getattr(args, "endpoint", None),
+        read_only=bool(getattr(args, "read_only", False)),
     )
     path = config_path(getattr(args, "config", None), env)
     return resolve_profile(path, getattr(args, "profile", None), overrides, env)
