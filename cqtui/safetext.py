@@ -9,6 +9,7 @@ through `visible()` before it is drawn or printed to a terminal; every URL
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # C0 (except nothing: tab and newline are escaped too, they break table rows),
 # DEL, C1, and the bidi embedding/override/isolate controls that reorder text.
@@ -46,6 +47,19 @@ def masked_url(url: str) -> str:
 def visible_url(url: str) -> str:
     """`url` for display: its password (or a lone user name) as `***`, then made visible."""
     return visible(masked_url(url))
+
+
+def capped(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, saying how long it was: server text can be megabytes."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters in all)"
+
+
+def listed(texts: Sequence[str], *, most: int = 10, each: int = 100) -> str:
+    """`a, b, c and 7 more`: a list of server strings for one line, each made visible and capped."""
+    shown = ", ".join(visible(capped(text, each)) for text in texts[:most])
+    return f"{shown} and {len(texts) - most} more" if len(texts) > most else shown
 
 
 PASTE_LIMIT = 256  # characters; ids are ~40

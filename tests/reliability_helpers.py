@@ -5,6 +5,7 @@
 - `ScriptedServer`: a loopback HTTP(S) server answering whatever the test
   scripts, recording what it received (redirect targets, TLS endpoints).
 - `self_signed_cert`: a throwaway certificate for 127.0.0.1.
+- `local_ca`: a throwaway CA (as a company's) and a certificate for 127.0.0.1 it signed.
 - `AppSession`: one running Textual app shared by many examples or rows.
 - `TerminalSession`: `python -m cqtui …` on a real pseudo-terminal (80x24), for
   what only a terminal shows: raw mode, the alternate screen, signals, job control.
@@ -132,12 +133,15 @@ class Received:
 
 
 class ScriptedServer:
-    """Answers every request with `answer` (settable); `received` lists what came in.
+    """Answers every request with `answer` (settable; or a function of the request's path giving the Answer);
+    `received` lists what came in.
 
     `tls=(cert_file, key_file)` serves HTTPS with that certificate.
     """
 
-    def __init__(self, answer: Answer | None = None, *, tls: tuple[Path, Path] | None = None) -> None:
+    def __init__(
+        self, answer: Answer | Callable[[str], Answer] | None = None, *, tls: tuple[Path, Path] | None = None
+    ) -> None:
         self.answer = answer or Answer()
         self.received: list[Received] = []
         self.connections = 0  # TCP connections accepted, TLS handshake or not
@@ -186,7 +190,7 @@ class _ScriptedHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         scripted: ScriptedServer = self.server.scripted  # type: ignore[attr-defined]
         scripted._record(Received(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}))
-        answer = scripted.answer
+        answer = scripted.answer if isinstance(scripted.answer, Answer) else scripted.answer(self.path)
         self.send_response(answer.status)
         for name, value in answer.headers.items():
             self.send_header(name, value)
@@ -231,6 +235,67 @@ def self_signed_cert(folder: Path) -> tuple[Path, Path]:
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return cert_file, key_file
+
+
+@dataclass(frozen=True)
+class LocalCa:
+    ca_file: Path  # the CA's certificate: what a user puts in ca_bundle or SSL_CERT_FILE
+    cert_file: Path  # 127.0.0.1's certificate, signed by the CA
+    key_file: Path
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(str(self.cert_file), str(self.key_file))
+        return context
+
+
+def local_ca(folder: Path) -> LocalCa:
+    """A CA no trust store knows, and a certificate for 127.0.0.1 it signed (as a company CA signs its hosts')."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "cqtui tests company CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+        )  # key_cert_sign, crl_sign
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    found = LocalCa(folder / "company-ca.pem", folder / "host.pem", folder / "host-key.pem")
+    found.ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    found.cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    found.key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return found
 
 
 class AppSession:

@@ -35,7 +35,7 @@ class FaultRow:
     name: str
     inject: str  # in words, for the README
     cli: Expect
-    tui: Expect
+    tui: Expect | None  # None: a row about `--all`, which the TUI never does (it pages one page at a time)
     fault: str | None = None  # emulator fault kind (cqtui.emulator.faults.FAULTS)
     times: int | None = None  # None: every request until cleared
     latency_ms: float = 0
@@ -310,6 +310,100 @@ ROWS: tuple[FaultRow, ...] = (
         cli_args=("--all", "--page-size", "10"),
         tui_keys=("n",),
     ),
+    FaultRow(
+        "gzip-bomb",
+        "a gzip bomb",
+        "`--fault gzip_bomb` (281 bytes of `Content-Encoding: gzip, gzip, gzip` that decode to 2 GiB)",
+        cli=_error("ResponseTooLarge", 200, note="decoding stops at 8 MiB; peak RSS < 200 MiB"),
+        tui=_error("ResponseTooLarge", 200),
+        fault="gzip_bomb",
+        attempts=1,
+    ),
+    FaultRow(
+        "gzip-bomb-all",
+        "a gzip bomb, `--all` (the async client)",
+        "`--fault gzip_bomb`, `cqtui queues --all`",
+        cli=_error("ResponseTooLarge", 200, note="decoding stops at 8 MiB; peak RSS < 200 MiB"),
+        tui=None,
+        fault="gzip_bomb",
+        cli_args=("--all",),
+        attempts=1,
+    ),
+    FaultRow(
+        "gzip-unasked",
+        "a compressed answer",
+        "`--fault gzip_unasked` (page 1 gzip-compressed, asked for or not)",
+        cli=Expect(note="decoded as the async client decodes it"),
+        tui=Expect(note="decoded"),
+        fault="gzip_unasked",
+        attempts=1,
+    ),
+    FaultRow(
+        "slow-headers",
+        "a status line and headers that trickle in",
+        "`--fault slow_headers` (a byte every 0.2 s)",
+        cli=_error("TotalTimeout", note="the deadline covers connect, status, headers and body; not retried"),
+        tui=_error("TotalTimeout", note="not retried"),
+        fault="slow_headers",
+        cli_args=("--timeout", "0.5"),
+        attempts=1,
+    ),
+    FaultRow(
+        "flood-all",
+        "pages far larger than asked, `--all`",
+        "`--fault flood_pages` (10,000 new queues a page whatever pageSize; TotalCount 5,000)",
+        cli=_error("TooManyQueues", 200, note="stops once 20,000 queues are held; peak RSS < 200 MiB"),
+        tui=Expect(note="shows the 10,000 queues the page held"),
+        fault="flood_pages",
+        cli_args=("--all",),
+    ),
+    FaultRow(
+        "no-total-all",
+        "no TotalCount, `--all`",
+        "`--fault no_total`",
+        cli=Expect(note="pages until a short page: every queue, and stderr says TotalCount was missing"),
+        tui=Expect(note="the page, its count unknown"),
+        fault="no_total",
+        cli_args=("--all", "--page-size", "10"),
+    ),
+    FaultRow(
+        "huge-all",
+        "50 MiB body, `--all`",
+        "`--fault huge_body`, `cqtui queues --all`",
+        cli=_error("ResponseTooLarge", 200, note="stops reading at 8 MiB; peak RSS < 200 MiB"),
+        tui=None,
+        fault="huge_body",
+        cli_args=("--all",),
+        attempts=1,
+    ),
+    FaultRow(
+        "huge-message",
+        "a 5 MB error message",
+        "`--fault huge_message` (403 AccessDenied)",
+        cli=_error("AccessDenied", 403, note="the message cut at 200 characters, saying how long it was"),
+        tui=_error("AccessDenied", 403, note="cut the same; `y` shows it whole"),
+        fault="huge_message",
+        attempts=1,
+    ),
+    FaultRow(
+        "429-once",
+        "429 with Retry-After once",
+        "`--fault too_many_requests:1` (Retry-After: 1)",
+        cli=Expect(note="retried after the 1 s asked, recovered"),
+        tui=Expect(note="retried after the 1 s asked, recovered"),
+        fault="too_many_requests",
+        times=1,
+        attempts=2,
+    ),
+    FaultRow(
+        "retry-after-long",
+        "503 asking to wait two minutes",
+        "`--fault retry_after_long` (SlowDown, Retry-After: 120)",
+        cli=_error("SlowDown", 503, note="not retried: more than cqtui waits (30 s); the hint says so"),
+        tui=_error("SlowDown", 503, note="not retried"),
+        fault="retry_after_long",
+        attempts=1,
+    ),
 )
 
 
@@ -349,7 +443,8 @@ def markdown_table() -> str:
         "|---|---|---|---|",
     ]
     for row in ROWS:
-        lines.append(f"| {row.name} | {row.inject} | {_words(row.cli, cli=True)} | {_words(row.tui, cli=False)} |")
+        tui = "— (the TUI pages one page at a time: the row above)" if row.tui is None else _words(row.tui, cli=False)
+        lines.append(f"| {row.name} | {row.inject} | {_words(row.cli, cli=True)} | {tui} |")
     return "\n".join(lines)
 
 
@@ -448,14 +543,132 @@ HOSTILE_ROWS: tuple[HostileRow, ...] = (
         ("test_reliability_profiles::test_a_secret_key_command_that_floods_its_output_is_read_within_a_bound",),
     ),
     HostileRow(
-        "HTTPS endpoint with a self-signed certificate, even with `SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE`, "
-        "`CURL_CA_BUNDLE=`, `PYTHONHTTPSVERIFY=0` set",
+        "HTTPS endpoint with a self-signed certificate, even with `SSL_CERT_FILE` (another CA's), "
+        "`REQUESTS_CA_BUNDLE`, `CURL_CA_BUNDLE=`, `PYTHONHTTPSVERIFY=0` set",
         "`TLSError` naming the certificate problem, no request sent, not retried; no option or variable turns "
         "verification off",
         (
             "test_security_transport::test_self_signed_certificate_is_a_clear_tls_error_sent_nothing_and_not_retried",
             "test_security_transport::test_cli_refuses_the_certificate_whatever_the_environment_says",
             "test_security_transport::test_no_option_turns_verification_off",
+        ),
+    ),
+    HostileRow(
+        "A company CA: an HTTPS emulator whose certificate a local CA signed, the CA in a profile's `ca_bundle` or in "
+        "`SSL_CERT_FILE`; a missing or non-PEM file",
+        "trusted besides the default bundle, by both clients and the CLI; without it `TLSError`; a file that is "
+        "missing or holds no certificate: exit 2 naming `ca_bundle` or `SSL_CERT_FILE`",
+        (
+            "test_security_proxy::test_both_clients_go_through_the_proxy_and_trust_the_company_ca",
+            "test_security_proxy::test_without_the_company_ca_the_certificate_is_refused",
+            "test_security_proxy::test_the_cli_follows_https_proxy_and_ssl_cert_file",
+            "test_security_proxy::test_an_unusable_proxy_or_ca_from_the_environment_is_a_usage_error",
+            "test_security_proxy::test_a_ca_bundle_that_is_no_pem_is_a_config_error",
+            "test_security_proxy::test_verification_still_cannot_be_turned_off",
+        ),
+    ),
+    HostileRow(
+        "A forwarding proxy (a real CONNECT proxy on 127.0.0.1): `HTTPS_PROXY`/`https_proxy`/`ALL_PROXY`, "
+        '`NO_PROXY` (names, `.suffix`, `host:port`, IPs, CIDR, `*`), a profile\'s `proxy` (and `proxy = ""`), '
+        "`HTTP_PROXY`; a proxy that wants credentials, one refusing CONNECT (407, 403), a socks5:// one",
+        "both clients, `queues`, `queues --all`, the TUI and the form's test tunnel to the endpoint's host:port (the "
+        "real CI host:443 without one), the real CI host sent and signed inside; NO_PROXY hosts and plain-http "
+        "loopback endpoints go direct; `HTTP_PROXY` never applies (no http:// leaves loopback); a refusal: one "
+        "`ProxyError` line and a hint, not retried; socks: exit 2 naming the variable. `profiles show` and the "
+        "context bar name the proxy, its password as `***`",
+        (
+            "test_security_proxy::test_both_clients_go_through_the_proxy_and_trust_the_company_ca",
+            "test_security_proxy::test_no_proxy_goes_direct",
+            "test_security_proxy::test_plain_http_to_loopback_never_goes_through_a_proxy",
+            "test_security_proxy::test_no_proxy_matches_as_curl_does",
+            "test_security_proxy::test_a_proxy_refusing_connect_is_one_clear_error",
+            "test_security_proxy::test_a_proxy_asking_for_credentials_gets_them_from_the_url",
+            "test_security_proxy::test_the_cli_with_all_goes_through_the_proxy_too",
+            "test_security_proxy::test_no_proxy_and_http_proxy_leave_the_cli_direct",
+            "test_security_proxy::test_a_profile_proxy_overrides_the_environment_and_empty_turns_it_off",
+            "test_security_proxy::test_a_proxy_refusing_connect_is_one_line_and_exit_1",
+            "test_security_proxy::test_profiles_show_says_which_proxy_and_cas_are_used_and_from_where",
+            "test_security_proxy::test_profiles_add_and_edit_set_the_proxy_and_the_ca_bundle",
+            "test_security_proxy::test_the_context_bar_says_which_proxy_is_in_use",
+            "test_security_proxy::test_the_profile_forms_test_follows_the_same_rules",
+        ),
+    ),
+    HostileRow(
+        "Every `Content-Encoding` a server may send: identity, gzip, x-gzip, deflate (zlib or raw), stacked "
+        "(`gzip, gzip, gzip`), sent asked or not; br, compress, five layers, broken or cut-off gzip",
+        "decoded alike by both clients (both send `Accept-Encoding: gzip, deflate`) in one reader that counts the "
+        "decoded bytes against the 8 MiB cap, 64 KiB at a time (the 2 GiB bomb allocates the cap and one step); "
+        "the rest refused as `UnsupportedEncoding` or `MalformedEncoding`",
+        (
+            "test_reliability_transport::test_every_encoding_is_decoded_the_same_by_both_clients",
+            "test_reliability_transport::test_an_encoding_cqtui_cannot_read_is_refused_clearly",
+            "test_reliability_transport::test_a_gzip_bomb_stops_at_the_cap_on_both_clients",
+            "test_reliability_transport::test_the_reader_never_holds_much_more_than_the_cap_whatever_the_ratio",
+            "test_reliability_transport::test_a_server_that_compresses_unasked_is_read_by_both_clients",
+        ),
+    ),
+    HostileRow(
+        "`--all` (and every listing paged by the async client, `--all-buckets`' buckets together) against a server "
+        "that ignores pageSize (10,000 new queues a page), sends entries of 80 KB, or sends no TotalCount (queues "
+        "and bucket lists)",
+        "counted as received: at most 20,000 entries and 32 MiB (pages in flight included), else `TooManyQueues` / "
+        "`ListingTooLarge`; without TotalCount it pages until a short page and says so on stderr",
+        (
+            "test_reliability_transport::test_a_server_ignoring_page_size_stops_at_the_items_held",
+            "test_reliability_transport::test_the_bytes_held_are_bounded_too",
+            "test_reliability_transport::test_without_a_total_count_every_page_is_fetched_until_a_short_one",
+            "test_reliability_transport::test_bucket_lists_without_a_total_count_are_paged_to_the_end",
+            "test_reliability_transport::test_the_cli_says_when_the_total_count_was_missing",
+            "test_reliability_transport::test_the_buckets_of_an_overview_share_one_bound",
+        ),
+    ),
+    HostileRow(
+        "Server text at any length: a 5 MB `<Message>`, a 60 KB RequestId or TraceId header, a 3 KB reason, a 2 MB "
+        "JSON message, XML Code or RequestId, a redirect's 30 KB Location with a password, 5,000 unknown ids or "
+        "bad integers in one page",
+        "capped where errors are built (messages at 200 characters, ids at 100, saying how long they were), the "
+        "Location's password as `***`; warnings name 10 ids and 20 problems, then `and N more`. The whole message "
+        "stays in the error for the TUI's `y`",
+        (
+            "test_reliability_transport::test_a_five_megabyte_message_is_capped_and_kept_whole",
+            "test_reliability_transport::test_every_server_string_in_an_error_is_capped",
+            "test_reliability_transport::test_a_redirect_location_is_capped_and_its_password_masked",
+            "test_reliability_transport::test_warnings_listing_server_strings_are_capped",
+            "test_reliability_transport::test_problems_a_page_tolerated_are_at_most_twenty",
+            "test_reliability_transport::test_the_error_panel_shows_the_capped_message_and_y_the_whole_one",
+        ),
+    ),
+    HostileRow(
+        "429 and 503 with `Retry-After` (seconds, or an HTTP date measured from the answer's Date), short or long",
+        "429 retried like SlowDown; the wait asked replaces the backoff when it is at most 30 s and ends within the "
+        "call's whole-answer time, else the error comes at once and the hint says what the server asked",
+        (
+            "test_reliability_transport::test_429_is_retried_after_the_wait_the_server_asked",
+            "test_reliability_transport::test_a_retry_after_longer_than_cqtui_waits_ends_the_call_at_once",
+            "test_reliability_transport::test_retry_after_replaces_the_backoff",
+            "test_reliability_transport::test_a_wait_is_never_past_the_calls_whole_answer_time_nor_past_30_s",
+        ),
+    ),
+    HostileRow(
+        "A 70 KB `--queue-ids` (with `--all` or not), a 70 KB `--category`, a bucket-list parameter over 8 KB, a 70 KB "
+        "`buckets --region`",
+        "refused before anything is sent: one line naming the option and the request's length (at most 8,000 bytes "
+        "go on a request line), exit 2; argparse's own errors quote at most 60 characters of a value",
+        (
+            "test_reliability_transport::test_a_request_target_too_long_is_refused_before_sending",
+            "test_reliability_transport::test_long_bucket_list_parameters_are_refused_the_same_way",
+            "test_reliability_transport::test_a_long_option_is_one_line_and_exit_2",
+            "test_reliability_transport::test_long_regions_for_bucket_lists_are_one_line_too",
+        ),
+    ),
+    HostileRow(
+        "Names such as `=HYPERLINK(...)`, `+cmd\\|...` (a DDE command), `-2+3`, `@SUM(...)` in `cqtui queues -o csv` "
+        "and `-o tsv`",
+        "a leading `'`, as spreadsheet users expect (numbers stay numbers); JSON gives the exact value; the table "
+        "shows it literally",
+        (
+            "test_security_csv::test_a_field_a_spreadsheet_would_run_gets_a_leading_quote",
+            "test_security_csv::test_the_cli_guards_csv_and_tsv_and_keeps_json_exact",
         ),
     ),
     HostileRow(

@@ -20,7 +20,7 @@ from cqtui.ci.models import ListQuery
 from cqtui.ci.oneshot import OneShotClient
 from cqtui.ci.timing import RetryPolicy
 from cqtui.cli import main
-from reliability_helpers import Answer, ScriptedServer, cli_env, queues_args, run_cli, self_signed_cert
+from reliability_helpers import Answer, ScriptedServer, cli_env, local_ca, queues_args, run_cli, self_signed_cert
 
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02)
 
@@ -60,10 +60,11 @@ async def test_self_signed_certificate_is_a_clear_tls_error_sent_nothing_and_not
 
 
 def test_cli_refuses_the_certificate_whatever_the_environment_says(tls_server, certificate, tmp_path):
-    """Variables that switch verification off (or trust a file) in other tools change nothing here."""
+    """Variables that switch verification off (or trust a file) in other tools change nothing here; SSL_CERT_FILE
+    adds the CAs it holds (a company's: tests/test_security_proxy.py), and the self-signed certificate is not one."""
     env = cli_env(
         tmp_path / "config.toml",
-        SSL_CERT_FILE=str(certificate[0]),
+        SSL_CERT_FILE=str(local_ca(tmp_path).ca_file),
         SSL_CERT_DIR=str(certificate[0].parent),
         REQUESTS_CA_BUNDLE=str(certificate[0]),
         CURL_CA_BUNDLE="",

@@ -123,7 +123,7 @@ def _error(kind: str) -> TransportError:
 def test_a_change_is_sent_again_only_when_it_never_left():
     def retried(error, *, resend: bool) -> bool:
         try:
-            Retrying(FAST_RETRY, ClockSkew(lambda: 0.0), resend=resend).delay_before_retry(error)
+            Retrying(FAST_RETRY, ClockSkew(lambda: 0.0), budget=60, resend=resend).delay_before_retry(error)
         except type(error):
             return False
         return True

@@ -19,6 +19,7 @@ from cqtui.ci.endpoint import Where
 from cqtui.ci.errors import CqtuiError, ServiceError, TransportError
 from cqtui.ci.kinds import CI_BUCKETS, KINDS, QUEUE_FAMILIES, Kind
 from cqtui.ci.models import Bucket, ListQuery, Located, Queue
+from cqtui.ci.protocol import Held
 from cqtui.ci.regions import KNOWN_REGIONS
 
 # Codes that no other list would answer differently: a wrong or expired key, a skewed clock.
@@ -63,30 +64,30 @@ class AccountBuckets:
         return tuple(dict.fromkeys(bucket.region for bucket in self.buckets))
 
 
-async def _every_item(client: CiClient, kind: Kind, where: Where, query: ListQuery = ALL_PAGES) -> list:
-    return [item async for page in client.iter_pages(kind, where, query) for item in page.items]
+async def _every_item(client: CiClient, kind: Kind, where: Where, query: ListQuery, held: Held) -> list:
+    return [item async for page in client.iter_pages(kind, where, query, held=held) for item in page.items]
 
 
-async def _listed(client: CiClient, kind: Kind, region: str, query: ListQuery) -> list | Failure:
+async def _listed(client: CiClient, kind: Kind, region: str, query: ListQuery, held: Held) -> list | Failure:
     """Every entry of a region host's list, or the Failure that stopped it."""
     try:
-        return await _every_item(client, kind, Where(region), query)
+        return await _every_item(client, kind, Where(region), query, held)
     except CqtuiError as error:  # ConfigError too: a region name no host can have
         return Failure(kind.key, region, "", error)
 
 
-async def _ci_buckets(client: CiClient, home: Where, regions: Sequence[str]) -> list[Bucket]:
+async def _ci_buckets(client: CiClient, home: Where, regions: Sequence[str], held: Held) -> list[Bucket]:
     """/cibuckets from the home region's host: every region at once, or each of `regions` (its `region` filter)."""
     if not regions:
-        return await _every_item(client, CI_BUCKETS, home)
+        return await _every_item(client, CI_BUCKETS, home, ALL_PAGES, held)
     parts = await asyncio.gather(
-        *(_every_item(client, CI_BUCKETS, home, replace(ALL_PAGES, options=(("region", r),))) for r in regions)
+        *(_every_item(client, CI_BUCKETS, home, replace(ALL_PAGES, options=(("region", r),)), held) for r in regions)
     )
     return [bucket for part in parts for bucket in part]
 
 
 async def _service_lists(
-    client: CiClient, regions: Sequence[str], services: Sequence[str]
+    client: CiClient, regions: Sequence[str], services: Sequence[str], held: Held
 ) -> dict[tuple[str, str], list[Bucket] | Failure]:
     """(region, family) -> that region host's list of buckets with the family's service on."""
     pairs = [(region, family) for region in regions for family in services]
@@ -95,7 +96,7 @@ async def _service_lists(
         return replace(ALL_PAGES, options=(("regions", region),))
 
     answers = await asyncio.gather(
-        *(_listed(client, KINDS[KINDS[family].service], region, query(region)) for region, family in pairs)
+        *(_listed(client, KINDS[KINDS[family].service], region, query(region), held) for region, family in pairs)
     )
     return dict(zip(pairs, answers, strict=True))
 
@@ -112,8 +113,9 @@ async def discover_buckets(
     no other list would do better.
     """
     refused: ServiceError | None = None
+    held = client.new_held()  # every list of the discovery together: what the server sends is held at once
     try:
-        found: list[Bucket] | None = await _ci_buckets(client, Where(region), regions)
+        found: list[Bucket] | None = await _ci_buckets(client, Where(region), regions, held)
     except ServiceError as error:
         if error.code in CREDENTIAL_CODES:
             raise
@@ -121,7 +123,7 @@ async def discover_buckets(
     scanned = tuple(regions) or (
         tuple(dict.fromkeys(bucket.region for bucket in found)) if found is not None else KNOWN_REGIONS
     )
-    lists = await _service_lists(client, scanned, services)
+    lists = await _service_lists(client, scanned, services, held)
     failures = tuple(answer for answer in lists.values() if isinstance(answer, Failure))
     failed_regions = {failure.region for failure in failures}
     enabled: dict[tuple[str, str], set[str]] = {
@@ -206,9 +208,13 @@ class Overview:
     async def load(
         self, buckets: Sequence[Bucket] | None = None, *, on_progress: Callable[[Progress], None] | None = None
     ) -> AsyncIterator[BucketQueues]:
-        """Load `buckets` (default: all of them), yielding each one's result as it arrives."""
+        """Load `buckets` (default: all of them), yielding each one's result as it arrives.
+
+        The buckets of one load share one bound on what they hold (protocol.Held).
+        """
         wanted = self.buckets if buckets is None else tuple(buckets)
-        tasks = [asyncio.create_task(self._bucket(bucket)) for bucket in wanted]
+        held = self._client.new_held()
+        tasks = [asyncio.create_task(self._bucket(bucket, held)) for bucket in wanted]
         try:
             for done, next_result in enumerate(asyncio.as_completed(tasks), 1):
                 result = await next_result
@@ -222,10 +228,10 @@ class Overview:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _bucket(self, bucket: Bucket) -> BucketQueues:
+    async def _bucket(self, bucket: Bucket, held: Held) -> BucketQueues:
         try:
             where = Where(bucket.region, bucket.bucket_id)
-            pages = [page async for page in self._client.iter_pages(self.family, where, self.query)]
+            pages = [page async for page in self._client.iter_pages(self.family, where, self.query, held=held)]
         except CqtuiError as error:
             return BucketQueues(bucket, failure=Failure(self.family.key, bucket.region, bucket.bucket_id, error))
         queues = tuple(queue for page in pages for queue in page.items)

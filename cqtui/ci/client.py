@@ -25,23 +25,13 @@ from cqtui.ci.errors import ServiceError, TransportError
 from cqtui.ci.gate import RequestGate
 from cqtui.ci.kinds import Kind
 from cqtui.ci.models import ListQuery, Page, QueueSettings, Updated
-from cqtui.ci.protocol import (
-    BASE_HEADERS,
-    Answer,
-    ClientBase,
-    Request,
-    declared_too_large,
-    list_request,
-    too_large,
-    update_request,
-)
+from cqtui.ci.network import Network, proxy_refused, tls_context
+from cqtui.ci.parsing import too_many
+from cqtui.ci.protocol import BASE_HEADERS, Answer, ClientBase, Held, Request, list_request, update_request
 
 if TYPE_CHECKING:
     from cqtui.profiles.model import ResolvedProfile
 
-# iter_pages stops here even if the server keeps claiming more: a lying TotalCount
-# must not turn into an endless loop.
-DEFAULT_MAX_ITEMS = 200_000
 # Pages of one listing in flight at once for --all: paging 10,000 queues by 100 takes
 # 11 round trips instead of 100 (with 4 at once --all stayed latency-bound: bench/README.md).
 DEFAULT_CONCURRENCY = 10
@@ -53,7 +43,7 @@ DEFAULT_MAX_IN_FLIGHT_PER_HOST = 10
 Result = TypeVar("Result")
 
 
-def _transport_error(error: httpx.HTTPError, where: str) -> TransportError:
+def _transport_error(error: httpx.HTTPError, where: str, proxy: str, target: str) -> TransportError:
     kinds = {
         httpx.ConnectTimeout: "ConnectTimeout",
         httpx.ReadTimeout: "ReadTimeout",
@@ -63,6 +53,8 @@ def _transport_error(error: httpx.HTTPError, where: str) -> TransportError:
         httpx.ReadError: "ReadError",
         httpx.RemoteProtocolError: "ProtocolError",
     }
+    if isinstance(error, httpx.ProxyError):  # the proxy answered CONNECT with another status than 200
+        return proxy_refused(proxy, target, str(error))
     kind = next((name for cls, name in kinds.items() if isinstance(error, cls)), type(error).__name__)
     if _tls_failure(error):
         kind = "TLSError"
@@ -81,8 +73,8 @@ def _tls_failure(error: BaseException) -> bool:
     return False
 
 
-def _tls_settings(endpoint: str) -> ssl.SSLContext | bool:
-    """Verified TLS with httpx's CA bundle, unless every request goes to a plain-http endpoint.
+def _tls_settings(endpoint: str, network: Network) -> ssl.SSLContext:
+    """Verified TLS by network.py's rules, unless every request goes to a plain-http endpoint.
 
     A plain-http endpoint (loopback only, see endpoint.py) never does TLS, and this
     client follows no redirect, so the context is never used: it exists only to skip
@@ -90,7 +82,7 @@ def _tls_settings(endpoint: str) -> ssl.SSLContext | bool:
     closed: no certificate passes.
     """
     if not endpoint.startswith("http://"):
-        return True
+        return tls_context(network.ca_bundle)
     return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
@@ -107,14 +99,18 @@ class CiClient(ClientBase):
     ) -> None:
         super().__init__(credentials, **options)  # type: ignore[arg-type]
         self._gate = RequestGate(max_in_flight, max_in_flight_per_host)
-        self._http = httpx.AsyncClient(
-            timeout=httpx.Timeout(self._timeouts.read, connect=self._timeouts.connect),
-            limits=httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight),
-            follow_redirects=False,
-            verify=_tls_settings(self.endpoint),
-            trust_env=False,
-            headers=BASE_HEADERS,
-        )
+        settings = {
+            "timeout": httpx.Timeout(self._timeouts.read, connect=self._timeouts.connect),
+            "limits": httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight),
+            "follow_redirects": False,
+            "verify": _tls_settings(self.endpoint, self._network),
+            "trust_env": False,  # only network.py's rules: no variable of httpx's own changes a thing
+            "headers": BASE_HEADERS,
+        }
+        self._http = httpx.AsyncClient(**settings)  # type: ignore[arg-type]
+        # Hosts NO_PROXY names go direct: a second pool, through the proxy, for the others.
+        proxy = self._network.proxy
+        self._proxied = httpx.AsyncClient(proxy=proxy, **settings) if proxy else None  # type: ignore[arg-type]
 
     async def __aenter__(self) -> CiClient:
         return self
@@ -124,19 +120,24 @@ class CiClient(ClientBase):
 
     async def aclose(self) -> None:
         await self._http.aclose()
+        if self._proxied is not None:
+            await self._proxied.aclose()
 
     # -- one page -----------------------------------------------------------
 
     async def list(self, kind: Kind, where: Where, query: ListQuery) -> Page:
         """One page of `kind` from `where`, retried per the read rules."""
+        return await self._list(kind, where, query, None)
+
+    async def _list(self, kind: Kind, where: Where, query: ListQuery, held: Held | None) -> Page:
         request = list_request(kind, where, query)
         started = time.perf_counter()
-        page = await self._with_retries(lambda: self._list_once(kind, request))
+        page = await self._with_retries(lambda: self._list_once(kind, request, held))
         self.last_latency = time.perf_counter() - started
         return page
 
-    async def _list_once(self, kind: Kind, request: Request) -> Page:
-        return self._page(kind, await self._send(request))
+    async def _list_once(self, kind: Kind, request: Request, held: Held | None) -> Page:
+        return self._page(kind, await self._send(request, held), held)
 
     async def update(self, kind: Kind, where: Where, queue_id: str, settings: QueueSettings) -> Updated:
         """Send one queue update (PUT); sent again only if it never left (protocol.Retrying, resend=False)."""
@@ -155,42 +156,31 @@ class CiClient(ClientBase):
                 delay = retrying.delay_before_retry(error)  # raises when it was the last try
             await asyncio.sleep(delay)
 
-    async def _send(self, request: Request) -> Answer:
-        """Send `request` once: (status, reason, headers, body), or TransportError."""
+    async def _send(self, request: Request, held: Held | None = None) -> Answer:
+        """Send `request` once: (status, reason, headers, body), or TransportError; the body's bytes counted in
+        `held` as they arrive when it is a page of a listing."""
+        origin = self._origin(request)
+        proxy = self._network.proxy_for(origin)
+        http = self._proxied if proxy and self._proxied is not None else self._http
         async with self._gate.slot(request.host):
-            built = self._http.build_request(
-                request.method,
-                self._origin(request) + request.target,
-                headers=self._signed_headers(request),
-                content=request.body or None,
-            )
+            url, headers = origin + request.target, self._signed_headers(request)
+            built = http.build_request(request.method, url, headers=headers, content=request.body or None)
+            deadline = self._deadline()  # connect, status line, headers and body: as the one-shot client's
             try:
-                async with asyncio.timeout(self._timeouts.total):
-                    response = await self._http.send(built, stream=True)
+                async with asyncio.timeout(deadline.left()):
+                    response = await http.send(built, stream=True)
                     try:
-                        body = await self._read_capped(response)
+                        reader = self._body_reader(response.status_code, response.headers, held)
+                        async for chunk in response.aiter_raw():  # raw: decoded by the reader, within the cap
+                            reader.feed(chunk)
+                        body = reader.body()
                     finally:
                         await response.aclose()
-            except TimeoutError:  # not retried, like a read timeout: a slow server costs one wait
-                raise TransportError(
-                    "TotalTimeout", f"no complete answer within {self._timeouts.total:g} s ({self._described(request)})"
-                ) from None
+            except TimeoutError:
+                raise deadline.error(self._described(request)) from None
             except httpx.HTTPError as error:
-                raise _transport_error(error, self._described(request)) from None
+                raise _transport_error(error, self._described(request), proxy, built.url.netloc.decode()) from None
         return response.status_code, response.reason_phrase, response.headers, body
-
-    async def _read_capped(self, response: httpx.Response) -> bytes:
-        """Read the body in chunks and give up past the cap, without holding it all."""
-        if declared_too_large(response.headers, self._max_body_bytes):
-            raise too_large(self._max_body_bytes, response.status_code, response.headers)
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self._max_body_bytes:
-                raise too_large(self._max_body_bytes, response.status_code, response.headers)
-            chunks.append(chunk)
-        return b"".join(chunks)
 
     # -- every page ---------------------------------------------------------
 
@@ -201,36 +191,38 @@ class CiClient(ClientBase):
         query: ListQuery,
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
-        max_items: int = DEFAULT_MAX_ITEMS,
+        held: Held | None = None,
     ) -> AsyncIterator[Page]:
         """Yield every page from page 1 in order, fetching up to `concurrency` at once.
 
-        Stops at the first page's TotalCount, at the first short page, and with an
-        error when the server repeats itself or claims more than `max_items`.
+        Stops at the first short page, and at the first page's TotalCount; without
+        one, pages one at a time until a short page. Ends with an error when the
+        server repeats itself, claims more than `held` allows, or sends more entries
+        or bytes than it allows (`held`: this listing's own bounds unless shared).
         """
-        first = await self.list(kind, where, replace(query, page_number=1))
+        held = held or self.new_held()
+        first = await self._list(kind, where, replace(query, page_number=1), held)
         yield first
-        total = first.total_count or 0
-        if total > max_items:
-            raise ServiceError(
-                f"TooMany{kind.shape.value.capitalize()}s",
-                f"the server reports TotalCount {total}, more than the limit of {max_items}; "
-                "refusing to page through it",
-                http_status=200,
-                request_id=first.request_id,
-            )
-        last_page = -(-total // query.page_size)
+        total = first.total_count
+        if total is not None and total > held.max_items:
+            raise too_many(kind, total, held.max_items, request_id=first.request_id, claimed=True)
         if len(first.items) < query.page_size:
             return
+        last_page = None if total is None else -(-total // query.page_size)
         seen = {item.id for item in first.items}
         pending: deque[asyncio.Task[Page]] = deque()
         next_number = 2
         try:
-            while next_number <= last_page or pending:
-                while next_number <= last_page and len(pending) < concurrency:
+            while True:
+                # Up to the last page TotalCount gives; without one, the next page once this one was full.
+                more = next_number <= last_page if last_page is not None else not pending
+                while more and len(pending) < concurrency:
                     page_query = replace(query, page_number=next_number)
-                    pending.append(asyncio.create_task(self.list(kind, where, page_query)))
+                    pending.append(asyncio.create_task(self._list(kind, where, page_query, held)))
                     next_number += 1
+                    more = last_page is not None and next_number <= last_page
+                if not pending:
+                    return
                 page = await pending.popleft()
                 ids = {item.id for item in page.items}
                 if ids and ids <= seen:
@@ -252,6 +244,7 @@ class CiClient(ClientBase):
 
 
 def client_for(profile: ResolvedProfile, **options: object) -> CiClient:
+    options.setdefault("network", profile.network)
     return CiClient(profile.credentials, endpoint=profile.endpoint, **options)  # type: ignore[arg-type]
 
 

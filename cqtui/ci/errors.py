@@ -1,6 +1,17 @@
-"""The only exceptions the protocol layer raises. Messages never contain secrets."""
+"""The only exceptions the protocol layer raises. Messages never contain secrets.
+
+Server text in an error (a message, an id, a proxy's reason) is capped here, where
+every error is built: a 5 MB <Message> must not reach a terminal or a log whole.
+`ServiceError.full_message` keeps the whole message for where a user asks for it.
+"""
 
 from __future__ import annotations
+
+from cqtui.safetext import capped
+
+MESSAGE_CHARS = 200  # a real CI message is a sentence; the TUI panel has a few lines for it
+ID_CHARS = 100  # a RequestId or TraceId is ~40
+DETAIL_CHARS = 500
 
 
 class CqtuiError(Exception):
@@ -35,21 +46,25 @@ class ServiceError(CqtuiError):
         trace_id: str = "",
         excerpt: str = "",
         server_date: str = "",
+        retry_after: float | None = None,
     ) -> None:
+        self.full_message = message  # the whole text, for a view the user asks for (the raw view)
+        code, message = capped(code, ID_CHARS), capped(message, MESSAGE_CHARS)
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.http_status = http_status
-        self.request_id = request_id
-        self.trace_id = trace_id
+        self.request_id = capped(request_id, ID_CHARS)
+        self.trace_id = capped(trace_id, ID_CHARS)
         self.excerpt = excerpt
-        self.server_date = server_date
+        self.server_date = capped(server_date, ID_CHARS)
+        self.retry_after = retry_after  # seconds the server asked to wait (Retry-After), when it said
         self.action = ""  # the CAM action the refused call needs, when known (set by protocol.py, for hints)
 
     @property
     def transient(self) -> bool:
-        """Worth retrying: server errors and throttling, never other 4xx."""
-        return self.code == "SlowDown" or (self.http_status is not None and self.http_status >= 500)
+        """Worth retrying: server errors and throttling (SlowDown, 429), never other 4xx."""
+        return self.code == "SlowDown" or self.http_status == 429 or (self.http_status or 0) >= 500
 
     def __str__(self) -> str:
         status = self.http_status if self.http_status is not None else "-"
@@ -64,6 +79,7 @@ class TransportError(CqtuiError):
     """The request never got an HTTP answer: refused, reset, timed out, TLS."""
 
     def __init__(self, kind: str, detail: str) -> None:
+        detail = capped(detail, DETAIL_CHARS)  # may quote a proxy or a TLS library, who may quote the server
         super().__init__(f"{kind}: {detail}")
         self.kind = kind
         self.detail = detail

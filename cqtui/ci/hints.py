@@ -6,6 +6,7 @@ Textual-free on purpose: `cqtui queues` prints the same hint under its error lin
 from __future__ import annotations
 
 from cqtui.ci.errors import ConfigError, CqtuiError, ResponseFormatError, ServiceError, TransportError
+from cqtui.ci.timing import MAX_RETRY_AFTER
 
 _WRONG_KEY = (
     "The SecretId/SecretKey pair is wrong, or the key was disabled or deleted. "
@@ -21,15 +22,19 @@ _BY_CODE = {
         "The bucket does not exist here, or it is not bound to Cloud Infinite with this "
         "processing service enabled. Check the bucket name (BucketName-APPID) and the region."
     ),
-    "SlowDown": "The service is throttling requests. This is transient: retry in a moment.",
     "InvalidArgument": "The service rejected a request parameter (page size, state or a queue id).",
     "BadRequest": "The service rejected a request parameter (page size, state or a queue id).",
     # cqtui's own codes for a listing that does not add up (`cqtui queues --all`).
     "TooManyQueues": (
-        "The server claims more queues than --all will page through: a proxy or a server fault. "
+        "The server claims or sends more queues than cqtui will hold: a proxy or a server fault (or one that "
+        "ignores pageSize). "
         "List one page at a time with --page, or narrow with --state or --queue-ids."
     ),
-    "TooManyBuckets": "The server claims more buckets than cqtui will page through: a proxy or a server fault.",
+    "TooManyBuckets": "The server claims or sends more buckets than cqtui will hold: a proxy or a server fault.",
+    "ListingTooLarge": (
+        "The pages of the listing add up to far more than any CI listing: a proxy or a server fault. "
+        "List one page at a time with --page."
+    ),
     "RepeatedPage": (
         "The server sent entries it had already sent, as if it ignored the page number: a proxy or a "
         "server fault. List one page at a time with --page."
@@ -50,8 +55,21 @@ def _skew_hint(error: ServiceError) -> str:
     return hint
 
 
+def _throttle_hint(error: ServiceError) -> str:
+    hint = "The service is throttling requests. This is transient: retry in a moment."
+    if error.retry_after is not None:
+        hint += f" It asked to wait {error.retry_after:g} s before retrying"
+        hint += "." if error.retry_after <= MAX_RETRY_AFTER else f", more than cqtui waits ({MAX_RETRY_AFTER:g} s)."
+    return hint
+
+
 def _transport_hint(error: TransportError) -> str:
     kind = error.kind.lower()
+    if kind == "proxyerror":
+        return (
+            'The proxy would not open a tunnel: 407 wants credentials (proxy = "http://user:password@host:port"), '
+            '403 refuses this host. Check the proxy (cqtui profiles show), or go direct with NO_PROXY or proxy = "".'
+        )
     if kind == "tlserror":
         return (
             "The server's TLS certificate was not accepted (self-signed, expired or for another host): "
@@ -94,6 +112,8 @@ def hint_for(error: CqtuiError) -> str:
         return _skew_hint(error)
     if error.code == "AccessDenied":
         return _access_denied_hint(error)
+    if error.code == "SlowDown" or error.http_status == 429:
+        return _throttle_hint(error)
     if error.code in _BY_CODE:
         return _BY_CODE[error.code]
     if error.http_status == 404:

@@ -10,6 +10,7 @@ ServiceError (and its ResponseFormatError) or TransportError.
 from __future__ import annotations
 
 import http.client
+import io
 import socket
 import ssl
 import time
@@ -17,16 +18,9 @@ from urllib.parse import urlsplit
 
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import ServiceError, TransportError
-from cqtui.ci.protocol import (
-    Answer,
-    ClientBase,
-    Request,
-    Retrying,
-    declared_too_large,
-    list_request,
-    too_large,
-    update_request,
-)
+from cqtui.ci.network import proxy_refused, tls_context, tunnel
+from cqtui.ci.protocol import Answer, ClientBase, Deadline, Request, Retrying, list_request, update_request
+from cqtui.safetext import visible_url
 
 # typing.TYPE_CHECKING without importing typing (~3 ms of a one-shot run); type checkers know the name.
 TYPE_CHECKING = False
@@ -44,29 +38,45 @@ if TYPE_CHECKING:
 CHUNK_BYTES = 64 * 1024
 
 
-def _tls_context() -> ssl.SSLContext:
-    import certifi  # the CA bundle httpx verifies with: the same trust on both paths
+class _TimedReads(io.RawIOBase):
+    """A socket's reads, each waiting at most the read timeout and what is left of the deadline.
 
-    return ssl.create_default_context(cafile=certifi.where())
+    http.client reads the status line and headers (and a proxy's answer to CONNECT)
+    line by line through this: a server trickling them a byte at a time still ends
+    at the deadline, not one read timeout after its last byte.
+    """
 
-
-class _Deadline:
-    """The total time one answer may take, applied to each socket read."""
-
-    def __init__(self, seconds: float, read_timeout: float) -> None:
-        self.seconds = seconds
-        self._ends = time.monotonic() + seconds
+    def __init__(self, sock: socket.socket, deadline: Deadline, read_timeout: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
         self._read_timeout = read_timeout
 
-    def next_read_timeout(self) -> float:
-        left = self._ends - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        return min(self._read_timeout, left)
+    def readable(self) -> bool:
+        return True
 
-    @property
-    def passed(self) -> bool:
-        return time.monotonic() >= self._ends
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        self._sock.settimeout(self._deadline.wait_at_most(self._read_timeout))
+        return self._sock.recv_into(buffer)
+
+
+class _TimedSocket:
+    """What an HTTPResponse is given instead of the socket: it only calls makefile("rb")."""
+
+    def __init__(self, reads: _TimedReads) -> None:
+        self._reads = reads
+
+    def makefile(self, mode: str) -> io.BufferedReader:
+        return io.BufferedReader(self._reads)
+
+
+def _timed_responses(deadline: Deadline, read_timeout: float) -> type[http.client.HTTPResponse]:
+    """An HTTPResponse class whose reads keep to `deadline` (http.client makes one per answer it reads)."""
+
+    class TimedResponse(http.client.HTTPResponse):
+        def __init__(self, sock: socket.socket, *args: object, **kwargs: object) -> None:
+            super().__init__(_TimedSocket(_TimedReads(sock, deadline, read_timeout)), *args, **kwargs)  # type: ignore[arg-type]
+
+    return TimedResponse
 
 
 class OneShotClient(ClientBase):
@@ -76,6 +86,7 @@ class OneShotClient(ClientBase):
         super().__init__(credentials, **options)  # type: ignore[arg-type]
         self._connection: http.client.HTTPConnection | None = None
         self._connected_to = ""  # the origin `_connection` is open to
+        self._tls: ssl.SSLContext | None = None
 
     def __enter__(self) -> OneShotClient:
         return self
@@ -115,74 +126,80 @@ class OneShotClient(ClientBase):
     def _send(self, request: Request) -> Answer:
         """Send `request` once: (status, reason, headers, body), or TransportError."""
         headers = self._signed_headers(request)
-        deadline = _Deadline(self._timeouts.total, self._timeouts.read)
-        connection = self._connect(self._origin(request))
-        # Kept: http.client lets go of the socket when the server closes after this answer.
-        sock = connection.sock
+        deadline = self._deadline()  # connect, status line, headers and body: as the async client's
+        connection = self._connect(self._origin(request), deadline)
+        connection.response_class = _timed_responses(deadline, self._timeouts.read)
         try:
-            sock.settimeout(deadline.next_read_timeout())
-            # skip_host: the Host header is the signed CI host, not the address connected to.
-            connection.putrequest(request.method, request.target, skip_host=True)
+            connection.sock.settimeout(deadline.wait_at_most(self._timeouts.read))
+            # skip_host: the Host header is the signed CI host, not the address connected to;
+            # skip_accept_encoding: BASE_HEADERS says what both clients accept.
+            connection.putrequest(request.method, request.target, skip_host=True, skip_accept_encoding=True)
             for name, value in headers.items():
                 connection.putheader(name, value)
             connection.endheaders(request.body or None)
             response = connection.getresponse()
-            body = self._read_capped(response, deadline, sock)
+            answer_headers = _joined(response.headers)
+            body = self._read_body(response, answer_headers)
             response.close()  # read to the end: frees the connection for the next request
         except BaseException as error:
             self.close()  # a connection with half an exchange on it is never reused
             raise self._read_failure(error, deadline, request) from None
-        return response.status, response.reason, response.headers, body
+        return response.status, response.reason, answer_headers, body
 
-    def _connect(self, origin: str) -> http.client.HTTPConnection:
+    def _connect(self, origin: str, deadline: Deadline) -> http.client.HTTPConnection:
         if self._connection is not None and self._connection.sock is not None and self._connected_to == origin:
             return self._connection
         self.close()
         parts = urlsplit(origin)
-        if parts.scheme == "https":  # verified against the host connected to
+        proxy = self._network.proxy_for(origin)
+        host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+        address, address_port = tunnel(proxy)[:2] if proxy else (host, port)
+        timeout = deadline.wait_at_most(self._timeouts.connect)
+        if parts.scheme == "https":  # verified against the host connected to (the tunnel's far end)
+            if self._tls is None:
+                self._tls = tls_context(self._network.ca_bundle)
             connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                parts.hostname or "", parts.port, timeout=self._timeouts.connect, context=_tls_context()
+                address, address_port, timeout=timeout, context=self._tls
             )
         else:
-            connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=self._timeouts.connect)
+            connection = http.client.HTTPConnection(address, address_port, timeout=timeout)
+        if proxy:  # CONNECT host:port through the proxy, then TLS to the host inside the tunnel
+            connection.set_tunnel(host, port, headers={"Host": f"{host}:{port}", **tunnel(proxy)[2]})
+            connection.response_class = _timed_responses(deadline, self._timeouts.connect)
+        via = f"{origin}, via proxy {visible_url(proxy)}" if proxy else origin
         try:
-            connection.connect()  # TCP, and for https the TLS handshake
+            connection.connect()  # TCP, the tunnel, and for https the TLS handshake
         except ssl.SSLError as error:
-            raise TransportError("TLSError", f"{error} ({origin})") from None
+            raise TransportError("TLSError", f"{error} ({via})") from None
         except TimeoutError:
-            waited = f"no connection within {self._timeouts.connect:g} s ({origin})"
+            waited = f"no connection within {self._timeouts.connect:g} s ({via})"
             raise TransportError("ConnectTimeout", waited) from None
         except OSError as error:
-            raise TransportError("ConnectError", f"{error.strerror or error} ({origin})") from None
+            if proxy and str(error).startswith("Tunnel connection failed"):
+                raise proxy_refused(proxy, f"{host}:{port}", str(error)) from None
+            raise TransportError("ConnectError", f"{error.strerror or error} ({via})") from None
         self._connection, self._connected_to = connection, origin
         return connection
 
-    def _read_capped(self, response: http.client.HTTPResponse, deadline: _Deadline, sock: socket.socket) -> bytes:
-        """Read the body in chunks and give up past the cap, without holding it all."""
-        if declared_too_large(response.headers, self._max_body_bytes):
-            raise too_large(self._max_body_bytes, response.status, response.headers)
-        chunks: list[bytes] = []
-        size = 0
+    def _read_body(self, response: http.client.HTTPResponse, headers: dict[str, str]) -> bytes:
+        """Read the raw body in chunks through the shared BodyReader (decoding, the cap)."""
+        reader = self._body_reader(response.status, headers, None)  # one page: no listing to share bounds with
         while True:
-            sock.settimeout(deadline.next_read_timeout())
-            chunk = response.read1(CHUNK_BYTES)  # returns after one socket read: the deadline is checked between
+            chunk = response.read1(CHUNK_BYTES)  # one socket read at a time: each keeps to the deadline
             if not chunk:
                 if response.length:  # the server closed before the Content-Length it promised
-                    raise http.client.IncompleteRead(b"".join(chunks), response.length)
-                return b"".join(chunks)
-            size += len(chunk)
-            if size > self._max_body_bytes:
-                raise too_large(self._max_body_bytes, response.status, response.headers)
-            chunks.append(chunk)
+                    raise http.client.IncompleteRead(b"", response.length)
+                return reader.body()
+            reader.feed(chunk)
 
-    def _read_failure(self, error: BaseException, deadline: _Deadline, request: Request) -> BaseException:
+    def _read_failure(self, error: BaseException, deadline: Deadline, request: Request) -> BaseException:
         """What went wrong after connecting, in the async client's terms."""
         where = self._described(request)
         if isinstance(error, (ServiceError, TransportError)):
             return error
         if isinstance(error, TimeoutError):
             if deadline.passed:  # not retried: a trickling server costs one wait
-                return TransportError("TotalTimeout", f"no complete answer within {deadline.seconds:g} s ({where})")
+                return deadline.error(where)
             return TransportError("ReadTimeout", f"no answer within {self._timeouts.read:g} s ({where})")
         if isinstance(error, ssl.SSLError):
             return TransportError("TLSError", f"{error} ({where})")
@@ -193,5 +210,15 @@ class OneShotClient(ClientBase):
         return error
 
 
+def _joined(message: http.client.HTTPMessage) -> dict[str, str]:
+    """An answer's headers by lower-case name, repeated ones joined with ", " as httpx.Headers.get gives them."""
+    headers: dict[str, str] = {}
+    for name, value in message.items():
+        name = name.lower()
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
 def oneshot_client_for(profile: ResolvedProfile, **options: object) -> OneShotClient:
+    options.setdefault("network", profile.network)
     return OneShotClient(profile.credentials, endpoint=profile.endpoint, **options)

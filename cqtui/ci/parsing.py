@@ -8,8 +8,10 @@ around its repeated element; one parser per shape reads the entries.
 
 from __future__ import annotations
 
+import email.utils
 import json
 import re
+import time
 import xml.etree.ElementTree as ET
 
 from defusedxml import DefusedXmlException
@@ -18,7 +20,7 @@ from defusedxml.ElementTree import fromstring
 from cqtui.ci.errors import ResponseFormatError, ServiceError
 from cqtui.ci.kinds import Kind, Shape
 from cqtui.ci.models import NOTIFY_CONFIG_API_NAMES, Bucket, NotifyConfig, Page, Queue, Updated
-from cqtui.safetext import visible
+from cqtui.safetext import capped, visible
 
 # typing.TYPE_CHECKING without importing typing; type checkers know the name.
 TYPE_CHECKING = False
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 
 
 EXCERPT_CHARS = 200
+# A listing's own entries; what the parser tolerated is reported, but not 20,000 times.
+MAX_PROBLEMS = 20
 # What the API sends: ASCII digits. int() alone would also take "١٢", "１２" and "1_000".
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _ASCII_SPACE = " \t\r\n"
@@ -161,10 +165,32 @@ def _too_deep(tag: str, body: bytes, *, http_status: int, request_id: str) -> Re
     )
 
 
-def parse_page(kind: Kind, body: bytes, *, http_status: int = 200, request_id: str = "", keep_raw: bool = True) -> Page:
+def too_many(kind: Kind, count: int, limit: int, *, request_id: str, claimed: bool = False) -> ServiceError:
+    """A listing that would hold (or, `claimed`, whose TotalCount says it holds) more entries than cqtui keeps."""
+    what = f"reports TotalCount {count}" if claimed else f"sent {count} {kind.shape.value}s for this listing"
+    return ServiceError(
+        f"TooMany{kind.shape.value.capitalize()}s",
+        f"the server {what}, more than the {limit} cqtui holds for one listing; refusing to hold them",
+        http_status=200,
+        request_id=request_id,
+    )
+
+
+def parse_page(
+    kind: Kind,
+    body: bytes,
+    *,
+    http_status: int = 200,
+    request_id: str = "",
+    keep_raw: bool = True,
+    max_items: int | None = None,
+    already: int = 0,
+) -> Page:
     """Parse a listing of `kind`. Bad integers are reported in `problems`, not fatal.
 
     `keep_raw=False` skips re-serialising each entry's XML (the CLI doesn't show it).
+    More than `max_items` entries with the `already` held by the listing's other pages
+    is a TooMany… error, raised before any is built.
     """
     root = _response(body, http_status=http_status, request_id=request_id, expected="the XML listing")
     problems: list[str] = []
@@ -175,8 +201,12 @@ def parse_page(kind: Kind, body: bytes, *, http_status: int = 200, request_id: s
         where = f"{tag}[{index}] ({visible(_text(element, id_element)[:40]) or f'no {id_element}'})"
         return parse_entry(element, where, problems, keep_raw)
 
+    elements = root.findall(tag)
+    if max_items is not None and already + len(elements) > max_items:
+        sent = already + len(elements)
+        raise too_many(kind, sent, max_items, request_id=_text(root, "RequestId") or request_id)
     try:
-        items = tuple(entry(index, element) for index, element in enumerate(root.iterfind(tag)))
+        items = tuple(entry(index, element) for index, element in enumerate(elements))
     except RecursionError:  # ET.tostring recurses; only a hostile body nests thousands deep
         raise _too_deep(tag, body, http_status=http_status, request_id=request_id) from None
     missing = root.iterfind(kind.lookup.missing_element) if kind.lookup else ()
@@ -187,7 +217,7 @@ def parse_page(kind: Kind, body: bytes, *, http_status: int = 200, request_id: s
         page_size=_integer(root, "PageSize", "Response", problems),
         items=items,
         missing_ids=tuple(element.text or "" for element in missing),
-        problems=tuple(problems),
+        problems=_at_most(problems),
         raw_xml=body.decode("utf-8", errors="replace") if keep_raw else "",
     )
 
@@ -213,7 +243,13 @@ def parse_updated(body: bytes, *, http_status: int = 200, request_id: str = "", 
     except RecursionError:
         raise _too_deep("Queue", body, http_status=http_status, request_id=request_id) from None
     raw = body.decode("utf-8", errors="replace") if keep_raw else ""
-    return Updated(queue=queue, request_id=request_id, problems=tuple(problems), raw_xml=raw)
+    return Updated(queue=queue, request_id=request_id, problems=_at_most(problems), raw_xml=raw)
+
+
+def _at_most(problems: list[str]) -> tuple[str, ...]:
+    if len(problems) <= MAX_PROBLEMS:
+        return tuple(problems)
+    return (*problems[:MAX_PROBLEMS], f"and {len(problems) - MAX_PROBLEMS} more problems")
 
 
 def _error_from_xml(root: ET.Element, *, http_status: int, request_id: str) -> ServiceError:
@@ -258,13 +294,39 @@ def _html_title(body: bytes) -> str:
     return visible(" ".join(found.group(1).decode("utf-8", errors="replace").split()))[:EXCERPT_CHARS]
 
 
+def _seconds_of(date: str) -> float | None:
+    try:
+        return email.utils.parsedate_to_datetime(date).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def retry_after(headers: Headers) -> float | None:
+    """The wait a Retry-After header asks for, in seconds (delay-seconds, or an HTTP-date measured from the
+    answer's own Date); None without one or when it cannot be read."""
+    value = (headers.get("retry-after") or "").strip()
+    if value.isascii() and value.isdigit():
+        return float(int(value[:12]))  # a dozen digits is already ~30,000 years
+    when = _seconds_of(value)
+    if when is None:
+        return None
+    now = _seconds_of(headers.get("date") or "")
+    return max(0.0, when - (time.time() if now is None else now))
+
+
 def parse_error(body: bytes, *, http_status: int, headers: Headers, reason: str = "") -> ServiceError:
     """Build the ServiceError for a non-2xx answer, whatever its body looks like."""
+    error = _error_body(body, http_status=http_status, headers=headers, reason=reason)
+    error.retry_after = retry_after(headers)
+    return error
+
+
+def _error_body(body: bytes, *, http_status: int, headers: Headers, reason: str) -> ServiceError:
     request_id = headers.get("x-ci-request-id") or headers.get("x-cos-request-id") or ""
     trace_id = headers.get("x-ci-trace-id") or headers.get("x-cos-trace-id") or ""
     server_date = headers.get("date", "")
     fallback_code = f"HTTP{http_status}"
-    fallback_message = reason or "the server answered with an error and no explanation"
+    fallback_message = capped(reason, EXCERPT_CHARS) or "the server answered with an error and no explanation"
     stripped = body.lstrip()
 
     if stripped.startswith(b"<") and not _looks_like_html(body):

@@ -24,6 +24,10 @@ class Timeouts:
         return cls(connect=min(cls().connect, seconds), read=seconds, total=4 * seconds)
 
 
+# A server's Retry-After (429, 503) is honoured up to this long, and only within the call's whole-answer time.
+MAX_RETRY_AFTER = 30.0
+
+
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """Exponential backoff with jitter, as the official SDK retries (3 attempts)."""

@@ -5,7 +5,10 @@ kind's `columns`, CSV and TSV every field (`details`), so a column a family lack
 is never shown. Server text is untrusted: control characters become visible
 escapes in every format but JSON, where a `\\u` escape is equivalent and the
 value comes back exactly. Table cells hold no whitespace (escaped too) and no empty
-cell ("-"), so `column -t` and `awk` split them as the header says.
+cell ("-"), so `column -t` and `awk` split them as the header says. In CSV and TSV
+a text field a spreadsheet would run as a formula (starting with `=`, `+`, `-` or
+`@`) gets a leading `'`, as spreadsheet users expect (OWASP's advice on CSV
+injection); numbers stay numbers, JSON stays exact, the table stays literal.
 """
 
 from __future__ import annotations
@@ -68,9 +71,18 @@ def table_cell(column: Column, item: object) -> str:
     return _SPACE.sub(_escape_space, visible(text)) or EMPTY
 
 
+# What starts a formula in Excel, LibreOffice and Google Sheets (tab and CR are escaped already).
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def field_cell(column: Column, item: object) -> str:
-    """What a CSV or TSV field holds: the whole value, control characters (tab, newline) made visible."""
-    return visible(_text(column, item))
+    """What a CSV or TSV field holds: the whole value, control characters (tab, newline) made visible,
+    and a leading `'` before text a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`)."""
+    value = column.value(item)
+    text = visible(_text(column, item))
+    if isinstance(value, int) or not text.startswith(_FORMULA_STARTS):
+        return text
+    return "'" + text
 
 
 # ---- table ---------------------------------------------------------------------------------------

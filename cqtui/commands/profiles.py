@@ -37,7 +37,12 @@ FLAGS = {
     "page_size": "--page-size",
     "refresh_seconds": "--refresh-seconds",
     "read_only": "--read-only",
+    "proxy": "--proxy",
+    "ca_bundle": "--ca-bundle",
 }
+# `--proxy env`, `--ca-bundle env`: remove the field, so HTTPS_PROXY / SSL_CERT_FILE apply again
+# ("" is a value of its own for these: no proxy, no extra CAs).
+FOLLOW_ENV = "env"
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -125,6 +130,18 @@ def _profile_options(parser: argparse.ArgumentParser) -> None:
         action=argparse.BooleanOptionalAction,
         help="no change to a queue can be sent with this profile (--no-read-only: changes allowed again)",
     )
+    parser.add_argument(
+        "--proxy",
+        metavar="URL",
+        help='http://[user:password@]host:port for HTTPS (CONNECT); "" for none, whatever HTTPS_PROXY says; '
+        f"{FOLLOW_ENV} to follow HTTPS_PROXY/NO_PROXY again",
+    )
+    parser.add_argument(
+        "--ca-bundle",
+        metavar="PATH",
+        help=f'a PEM file of CAs trusted besides the default ones; "" for none, not even SSL_CERT_FILE\'s; '
+        f"{FOLLOW_ENV} to follow SSL_CERT_FILE again",
+    )
     parser.add_argument("--default", action="store_true", help="make it the default profile")
     parser.add_argument("--yes", "-y", action="store_true", help="rewrite the file even if comments would be lost")
 
@@ -203,16 +220,21 @@ def _changes(args: argparse.Namespace) -> dict[str, Any]:
         "page_size": args.page_size,
         "refresh_seconds": args.refresh_seconds,
         "read_only": args.profile_read_only,
+        "proxy": args.proxy,
+        "ca_bundle": args.ca_bundle,
     }
     changes: dict[str, Any] = {}
     for field, value in given.items():
         if value is None:
             continue
-        if value == "" and field in ("endpoint", "token"):
+        removed = "" if field in ("endpoint", "token") else FOLLOW_ENV if field in ("proxy", "ca_bundle") else None
+        if value == removed:
             changes[field] = None
             continue
         if isinstance(value, str) and field not in ("secret_key", "token"):
             value = value.strip()
+        if field == "ca_bundle" and value:
+            value = os.path.abspath(os.path.expanduser(value))  # the file, whatever the folder cqtui runs in later
         problem = field_problem(field, value)
         if problem:
             raise ConfigError(problem, key=FLAGS[field])

@@ -20,7 +20,7 @@ from cqtui.commands.listing import (
     say_warnings,
 )
 from cqtui.commands.output import bucket_json, queue_json
-from cqtui.safetext import visible
+from cqtui.safetext import listed, visible
 
 # typing.TYPE_CHECKING without importing typing (~3 ms of a one-shot run); type checkers know the name.
 TYPE_CHECKING = False
@@ -114,8 +114,13 @@ def _query(args: argparse.Namespace, kind: Kind, default_page_size: int) -> List
     try:
         check_query(kind, query)
     except ConfigError as problem:
-        raise ConfigError(problem.reason, key=FLAGS.get(problem.key, problem.key)) from None
+        raise _flagged(problem) from None
     return query
+
+
+def _flagged(problem: ConfigError) -> ConfigError:
+    """A ConfigError keyed by the API's parameter name, keyed by the option that set it instead."""
+    return ConfigError(problem.reason, key=FLAGS.get(problem.key, problem.key))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -135,16 +140,21 @@ def run(args: argparse.Namespace) -> int:
             "no bucket: pass --bucket BucketName-APPID, or list the account's buckets with `cqtui buckets` "
             "or every bucket's queues with `cqtui queues --all-buckets`"
         )
-    pages = _fetch(profile, kind, query, args.all, args.timeout)
+    try:
+        pages = _fetch(profile, kind, query, args.all, args.timeout)
+    except ConfigError as refused:  # e.g. a request too long for any server: --queue-ids
+        raise _flagged(refused) from None
     _check_page_exists(pages[0], query)
     if args.output == "json":
         print_json(queues_document(pages))
     else:
         print_rows(args, kind.columns, kind.details, [queue for page in pages for queue in page.items])
     say(summary(pages))
+    if args.all and pages[0].total_count is None:
+        say(f"warning: the server sent no TotalCount: paged until a short page ({len(pages)} pages)")
     for page in pages:
         if page.missing_ids:
-            say(f"unknown queue ids: {', '.join(visible(pid) for pid in page.missing_ids)}")
+            say(f"unknown queue ids: {listed(page.missing_ids)}")
         for problem in page.problems:
             say(f"warning: {visible(problem)}")
     return 0

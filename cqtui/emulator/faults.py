@@ -6,9 +6,18 @@ and `clock_skew_seconds` attributes (`--latency-ms`, `--clock-skew`).
 
 from __future__ import annotations
 
+import functools
+import gzip
+import struct
 import threading
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+FLOOD_QUEUES = 10_000
+FLOOD_TOTAL = 5_000  # less than one page holds: an old --all took 50 pages of 10,000
+HUGE_MESSAGE_CHARS = 5_000_000
+LONG_RETRY_AFTER = 120
 
 # kind -> what the client sees. Error and body faults answer before the
 # signature is checked; data faults (endless_total, same_page) change a
@@ -41,9 +50,18 @@ FAULTS: dict[str, str] = {
     "put_access_denied": "queue updates only: 403 AccessDenied (scoped to a bucket, a region or one queue)",
     "put_timeout_after_apply": "queue updates only: the change is applied, then no answer until the client gives up",
     "put_reset_before_apply": "queue updates only: the connection is reset (RST) before the change is applied",
+    "gzip_bomb": "200 with 281 bytes of `Content-Encoding: gzip, gzip, gzip` that decode to 2 GiB",
+    "gzip_unasked": "200 with page 1 gzip-compressed (Content-Encoding: gzip), asked for or not",
+    "slow_headers": "the status line and headers sent one byte every 0.2 s, then page 1",
+    "flood_pages": f"listings hold {FLOOD_QUEUES} new (small) queues a page, whatever pageSize asks; "
+    f"TotalCount {FLOOD_TOTAL}",
+    "no_total": "listings (queues and buckets) without TotalCount; pages as usual",
+    "huge_message": f"403 AccessDenied whose Message is {HUGE_MESSAGE_CHARS // 10**6} MB long",
+    "too_many_requests": "429 Too Many Requests with Retry-After: 1 (Code TooManyRequests)",
+    "retry_after_long": f"503 SlowDown with Retry-After: {LONG_RETRY_AFTER}",
 }
 
-# Faults answered with a CI error body: kind -> (status, code, message).
+# Faults answered with a CI error body: kind -> (status, code, message); RETRY_AFTER adds that header.
 ERROR_FAULTS: dict[str, tuple[int, str, str]] = {
     "http500": (500, "InternalError", "We encountered an internal error. Please try again."),
     "http503_slowdown": (503, "SlowDown", "Please reduce your request rate."),
@@ -56,10 +74,14 @@ ERROR_FAULTS: dict[str, tuple[int, str, str]] = {
     ),
     "expired_token": (403, "ExpiredToken", "The provided token has expired."),
     "no_such_bucket": (404, "NoSuchBucket", "The specified bucket does not exist."),
+    "too_many_requests": (429, "TooManyRequests", "Too many requests; slow down."),
+    "retry_after_long": (503, "SlowDown", "Please reduce your request rate."),
 }
+RETRY_AFTER = {"too_many_requests": 1, "retry_after_long": LONG_RETRY_AFTER}
 
 DATA_FAULTS = frozenset({"endless_total", "same_page"})
 UPDATE_FAULTS = frozenset(kind for kind in FAULTS if kind.startswith("put_"))
+DATA_FAULTS = frozenset({"endless_total", "same_page", "flood_pages", "no_total"})
 ENDLESS_TOTAL = 10**9
 HUGE_BODY_BYTES = 50 * 1024 * 1024
 
@@ -204,3 +226,32 @@ def huge_body_pieces(request_id: str, queue_element: bytes, piece_bytes: int = 2
     for _ in range(-(-HUGE_BODY_BYTES // len(piece))):
         yield piece
     yield b"</Response>"
+
+
+def huge_message() -> str:
+    return ("Access Denied. " * (HUGE_MESSAGE_CHARS // 15 + 1))[:HUGE_MESSAGE_CHARS]
+
+
+# CRC-32 of 2 GiB of zeros (tests/test_reliability_transport.py computes it again).
+BOMB_CRC = 0x4DBDF21C
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """2 GiB of zeros, gzip-compressed three times over: 281 bytes, made in a few milliseconds.
+
+    The first layer is built from one compressed MiB repeated: a full flush resets the
+    compressor, so every MiB after the first compresses to the same bytes.
+    """
+    mib, count = 1 << 20, 2048
+    zeros = bytes(mib)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    first = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
+    again = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
+    crc = BOMB_CRC
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"  # gzip, deflate, no name, no time
+    trailer = struct.pack("<II", crc, (count * mib) & 0xFFFFFFFF)
+    layer = header + first + again * (count - 1) + compressor.flush() + trailer
+    for _ in range(2):
+        layer = gzip.compress(layer, 9, mtime=0)
+    return layer

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 
 from cqtui.ci.kinds import Kind
 from cqtui.ci.models import Page, Queue
-from cqtui.emulator.data import generated_queue
-from cqtui.emulator.faults import ENDLESS_TOTAL
+from cqtui.emulator.data import generated_queue, queue_id_for
+from cqtui.emulator.faults import ENDLESS_TOTAL, FLOOD_QUEUES, FLOOD_TOTAL
 
 DEFAULT_PAGE_SIZE = 10
 STATES = ("Active", "Paused")
@@ -130,6 +130,11 @@ def page_of(items: Sequence[object], paging: Paging, *, request_id: str, page_in
     )
 
 
+def flood_queue(index: int) -> Queue:
+    """A small queue (~120 bytes of XML): a flood is many entries, not many bytes."""
+    return Queue(queue_id=queue_id_for(f"cqtui-flood-{index}"), name=f"flood-{index:07d}", state="Active")
+
+
 class Catalogue:
     """An immutable queue set, indexed once so each request is cheap even for 10,000 queues."""
 
@@ -155,5 +160,9 @@ class Catalogue:
             start = (request.page_number - 1) * request.page_size
             endless = [generated_queue(index) for index in range(start, start + request.page_size)]
             return replace(page_of(endless, paging, request_id=request_id, page_index=0), total_count=ENDLESS_TOTAL)
+        if fault == "flood_pages":  # a server that ignores pageSize: every page new and far too long
+            start = (request.page_number - 1) * FLOOD_QUEUES
+            flood = tuple(flood_queue(index) for index in range(start, start + FLOOD_QUEUES))
+            return Page(request_id, FLOOD_TOTAL, request.page_number, request.page_size, flood)
         page = page_of(matching, paging, request_id=request_id, page_index=0 if fault == "same_page" else None)
         return replace(page, missing_ids=missing)

@@ -10,6 +10,7 @@ faults are listed in faults.FAULTS and may be scoped to a bucket or a region.
 from __future__ import annotations
 
 import base64
+import gzip
 import itertools
 import os
 import socket
@@ -17,7 +18,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
@@ -38,9 +39,12 @@ from cqtui.emulator.faults import (
     HTML_502,
     HTML_PAGE,
     MALFORMED_XML,
+    RETRY_AFTER,
     UPDATE_FAULTS,
     FaultPlan,
+    gzip_bomb,
     huge_body_pieces,
+    huge_message,
     json_error,
 )
 from cqtui.emulator.listing import (
@@ -52,6 +56,11 @@ from cqtui.emulator.listing import (
 )
 from cqtui.emulator.xmlbody import error_xml, page_xml, queue_page_xml, queue_problems, queue_xml
 
+# typing.TYPE_CHECKING without importing typing; type checkers know the name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import ssl
+
 # Public on purpose: the emulator's demo credentials open nothing but the emulator.
 DEMO_SECRET_ID = "AKIDEMULATOR0000000000"
 DEMO_SECRET_KEY = "emulator-secret-key-not-a-real-one"
@@ -59,6 +68,7 @@ DEMO_SECRET_KEY = "emulator-secret-key-not-a-real-one"
 _MAX_REQUEST_BODY = 1024 * 1024
 _IDLE_CONNECTION_SECONDS = 120
 _NO_ANSWER_SECONDS = 120  # the `no_answer` fault holds a request this long, or until stop()
+_TRICKLE_SECONDS = 0.2  # the `slow_headers` fault: one byte of the status line and headers each time
 _KIND_AT = {kind.path: kind for kind in KINDS.values()}
 
 
@@ -91,6 +101,8 @@ class Emulator:
     come out the same on every run. `on_request`, when set, is called with each
     request as it arrives, before it is answered (a test changes a queue there
     "as another client" between two of cqtui's requests).
+    come out the same on every run. `tls` (a server-side SSLContext with its
+    certificate loaded) serves HTTPS instead of plain HTTP.
     """
 
     def __init__(
@@ -107,6 +119,7 @@ class Emulator:
         token: str = "",
         denied_secret_ids: Iterable[str] = (),
         stable_ids: bool = False,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.secrets: dict[str, str] = {secret_id: secret_key}
         self.token = token
@@ -133,6 +146,7 @@ class Emulator:
         self._serial = itertools.count(1)
         self._trace_serial = itertools.count(1)
         self.stable_ids = stable_ids
+        self._tls = tls
 
     # ---- data and faults ---------------------------------------------------
 
@@ -201,11 +215,12 @@ class Emulator:
         server_class = _Server6 if ":" in self.host else _Server
         server = server_class((self.host, self.port), _Handler)
         server.emulator = self
+        server.tls = self._tls
         self._stopping.clear()  # a stopped emulator may be started again
         self._server = server
         self.port = server.server_address[1]
         shown_host = f"[{self.host}]" if ":" in self.host else self.host
-        self.base_url = f"http://{shown_host}:{self.port}"
+        self.base_url = f"{'https' if self._tls else 'http'}://{shown_host}:{self.port}"
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="cqtui-emulator", daemon=True
         )
@@ -277,6 +292,13 @@ class _Server(ThreadingHTTPServer):
     # dropped SYN costs that connection a 1 s retransmit.
     request_queue_size = 128
     emulator: Emulator
+    tls: ssl.SSLContext | None = None
+
+    def get_request(self) -> tuple[socket.socket, object]:
+        connection, address = super().get_request()
+        if self.tls is not None:  # the handshake happens on the first read, in the connection's own thread
+            connection = self.tls.wrap_socket(connection, server_side=True, do_handshake_on_connect=False)
+        return connection, address
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind does a reverse DNS lookup (getfqdn): slow and pointless here.
@@ -418,12 +440,15 @@ class _Handler(BaseHTTPRequestHandler):
         if kind.shape is Shape.BUCKET:
             request = parse_bucket_params(kind, params, target.region)
             buckets = [bucket.model() for bucket in emulator.account.listed(kind, request)]
-            return page_xml(kind, page_of(buckets, request.paging, request_id=self._request_id))
-        if target.bucket is None:
+            page = page_of(buckets, request.paging, request_id=self._request_id)
+        elif target.bucket is None:
             self._send_error(404, "NoSuchBucket", target.refusal or "The request names no bucket.")
             return None
-        queue_request = parse_list_params(kind, params)
-        page = target.bucket.catalogue(kind.key).select(queue_request, request_id=self._request_id, fault=fault)
+        else:
+            queue_request = parse_list_params(kind, params)
+            page = target.bucket.catalogue(kind.key).select(queue_request, request_id=self._request_id, fault=fault)
+        if fault == "no_total":
+            page = replace(page, total_count=None)
         return page_xml(kind, page)
 
     def _update(self, kind: Kind, queue_id: str, body: bytes, target: Target, emulator: Emulator) -> None:
@@ -460,10 +485,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ---- answers -------------------------------------------------------------
 
-    def _start(self, status: int, content_type: str, length: int | None) -> None:
-        """Status line and headers; `length=None` means a chunked body."""
+    def _start(self, status: int, content_type: str, length: int | None, **extra: str) -> None:
+        """Status line and headers; `length=None` means a chunked body; `extra` headers as name_with_underscores."""
         self.send_response(status)  # also sends Server and Date
         self.send_header("Content-Type", content_type)
+        for name, value in extra.items():
+            self.send_header(name.replace("_", "-").title(), value)
         if length is None:
             self.send_header("Transfer-Encoding", "chunked")
         else:
@@ -475,12 +502,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self._answered = True
 
-    def _send(self, status: int, body: bytes, content_type: str = "application/xml") -> None:
-        self._start(status, content_type, len(body))
+    def _send(self, status: int, body: bytes, content_type: str = "application/xml", **extra: str) -> None:
+        self._start(status, content_type, len(body), **extra)
         self.wfile.write(body)
 
-    def _send_error(self, status: int, code: str, message: str) -> None:
-        self._send(status, error_xml(code, message, self._request_id, self._trace_id))
+    def _send_error(self, status: int, code: str, message: str, **extra: str) -> None:
+        self._send(status, error_xml(code, message, self._request_id, self._trace_id), **extra)
 
     def _first_page(self, emulator: Emulator) -> bytes:
         """Page 1 of the asked bucket's image-processing queues (the body of several faults)."""
@@ -489,8 +516,18 @@ class _Handler(BaseHTTPRequestHandler):
         return queue_page_xml(bucket.catalogue("pic").select(request, request_id=self._request_id))
 
     def _serve_fault(self, kind: str, emulator: Emulator) -> None:
-        if kind in ERROR_FAULTS:
+        if kind in RETRY_AFTER:
+            self._send_error(*ERROR_FAULTS[kind], retry_after=str(RETRY_AFTER[kind]))
+        elif kind in ERROR_FAULTS:
             self._send_error(*ERROR_FAULTS[kind])
+        elif kind == "huge_message":
+            self._send_error(403, "AccessDenied", huge_message())
+        elif kind == "gzip_bomb":
+            self._send(200, gzip_bomb(), content_encoding="gzip, gzip, gzip")
+        elif kind == "gzip_unasked":
+            self._send(200, gzip.compress(self._first_page(emulator), mtime=0), content_encoding="gzip")
+        elif kind == "slow_headers":
+            self._trickle_headers(emulator)
         elif kind == "http502_html":
             self._send(502, HTML_502, "text/html")
         elif kind == "html_body":
@@ -536,6 +573,22 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         else:
             raise AssertionError(f"fault {kind!r} has no answer")
+
+    def _trickle_headers(self, emulator: Emulator) -> None:
+        """Page 1, its status line and headers one byte at a time: no read is late, the answer is."""
+        body = self._first_page(emulator)
+        head = (
+            f"HTTP/1.1 200 OK\r\nServer: {self.version_string()}\r\nDate: {self.date_time_string()}\r\n"
+            f"Content-Type: application/xml\r\nContent-Length: {len(body)}\r\n"
+            f"x-ci-request-id: {self._request_id}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        self.close_connection = True
+        self._answered = True
+        for index in range(len(head)):
+            self.wfile.write(head[index : index + 1])
+            if emulator._stopping.wait(_TRICKLE_SECONDS):
+                return
+        self.wfile.write(body)
 
     def _reset(self) -> None:
         """Abort the connection: SO_LINGER 0 makes close() send RST instead of FIN."""

@@ -12,6 +12,7 @@ from typing import Any
 from cqtui.ci.credentials import mask
 from cqtui.ci.endpoint import HostKind, Where
 from cqtui.ci.errors import ConfigError
+from cqtui.ci.network import Network
 from cqtui.profiles import document
 from cqtui.profiles.fields import PROFILE_FIELDS
 from cqtui.profiles.resolve import ENVIRONMENT_PROFILE, FROM_COMMAND, Choice, Overrides, Selected, choose_values
@@ -83,15 +84,33 @@ def _secret_state(choice: Choice | None, profile: Mapping[str, Any]) -> str:
     return "set"
 
 
-def _derived_endpoint(region: object, bucket: object) -> str:
-    """Where requests go without an endpoint: the CI host itself."""
+def _ci_host(region: object, bucket: object) -> str:
+    """The CI host a profile's requests are for ("" when region or bucket cannot make one)."""
     try:
         where = Where(str(region), str(bucket))
     except ConfigError:
-        return NOT_SET  # resolving the profile reports what is wrong
+        return ""  # resolving the profile reports what is wrong
+    return where.host_for(HostKind.BUCKET if bucket else HostKind.REGION)
+
+
+def _derived_endpoint(region: object, bucket: object) -> str:
+    """Where requests go without an endpoint: the CI host itself."""
+    host = _ci_host(region, bucket)
+    if not host:
+        return NOT_SET
     if bucket:
-        return f"https://{where.host_for(HostKind.BUCKET)} (derived)"
-    return f"https://{where.host_for(HostKind.REGION)} and each bucket's CI host (derived)"
+        return f"https://{host} (derived)"
+    return f"https://{host} and each bucket's CI host (derived)"
+
+
+def _proxy_text(network: Network, origin: str) -> str:
+    """The proxy, password masked, and whether this profile's requests use it."""
+    if not network.proxy:
+        return "none (direct)"
+    shown = visible_url(network.proxy)
+    if not origin or network.proxy_for(origin):
+        return shown
+    return f"{shown} (not used for {visible_url(origin)}: {'NO_PROXY' if origin.startswith('https') else 'plain http'})"
 
 
 def show_rows(selected: Selected, overrides: Overrides, env: Mapping[str, str]) -> list[ShowRow]:
@@ -116,6 +135,14 @@ def show_rows(selected: Selected, overrides: Overrides, env: Mapping[str, str]) 
         row("page_size", _text(chosen["page_size"].value)),
         row("refresh_seconds", _text(chosen["refresh_seconds"].value)),
         row("read_only", "true" if chosen["read_only"].value else "false"),
+    ]
+    network = Network(*(str(chosen[field].value) for field in ("proxy", "no_proxy", "ca_bundle")))
+    host = _ci_host(region, bucket)
+    origin = str(endpoint) if endpoint else f"https://{host}" if host else ""
+    rows += [
+        row("proxy", _proxy_text(network, origin)),
+        row("no_proxy", _text(network.no_proxy)),
+        row("ca_bundle", _text(network.ca_bundle) + (" (added to the default CAs)" if network.ca_bundle else "")),
     ]
     unknown = sorted(key for key in selected.table if key not in PROFILE_FIELDS)
     if unknown:

@@ -6,10 +6,21 @@ import re
 
 from cqtui.ci.credentials import mask
 from cqtui.ci.endpoint import bucket_problem, endpoint_problem, region_problem
+from cqtui.ci.network import ca_bundle_problem, proxy_problem
 from cqtui.ci.regions import region_mistake
 from cqtui.safetext import visible, visible_url
 
-STRING_FIELDS = ("secret_id", "secret_key", "secret_key_command", "token", "region", "bucket", "endpoint")
+STRING_FIELDS = (
+    "secret_id",
+    "secret_key",
+    "secret_key_command",
+    "token",
+    "region",
+    "bucket",
+    "endpoint",
+    "proxy",  # "" turns proxies off for the profile, whatever HTTPS_PROXY says
+    "ca_bundle",  # CAs trusted besides the default bundle; "" ignores SSL_CERT_FILE
+)
 INT_FIELDS = ("page_size", "refresh_seconds")
 BOOL_FIELDS = ("read_only",)  # read_only: no change can be sent with the profile
 PROFILE_FIELDS = STRING_FIELDS + INT_FIELDS + BOOL_FIELDS
@@ -54,6 +65,10 @@ def field_problem(field: str, value: object) -> str | None:
     if field == "endpoint" and value:
         problem = endpoint_problem(value)
         return f"endpoint {visible_url(value)!r}: {problem}" if problem else None
+    if field == "proxy":
+        return proxy_problem(value)
+    if field == "ca_bundle":
+        return ca_bundle_problem(value)
     if field in ("secret_id", "secret_key", "token") and not _CREDENTIAL.match(value):
         shown = f"{visible(mask(value))!r}" if field == "secret_id" else "the value"
         return f"{field}: {shown} is empty or contains spaces or control characters"

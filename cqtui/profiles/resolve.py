@@ -3,6 +3,9 @@
 For each field the first source that has a value wins:
 command-line override (--region/--bucket/--endpoint), the profile's own value,
 `secret_key_command` (secret_key only), then the TENCENTCLOUD_* variables.
+`proxy` and `ca_bundle` in a profile win even when empty (`proxy = ""`: no proxy);
+else HTTPS_PROXY & co and SSL_CERT_FILE (ci/network.py); NO_PROXY comes from the
+environment only.
 The token follows its SecretId: TENCENTCLOUD_TOKEN is used only when the
 SecretId also came from the environment, so a stray session token never gets
 paired with a profile's permanent key (the service would reject the pair).
@@ -18,6 +21,7 @@ from pathlib import Path
 
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.errors import ConfigError
+from cqtui.ci.network import CA_VARIABLE, Network, no_proxy_from_env, proxy_from_env
 from cqtui.ci.regions import region_warning
 from cqtui.profiles import document
 from cqtui.profiles.errors import NoProfileError
@@ -128,10 +132,33 @@ def choose_values(profile: Mapping[str, Any], overrides: Overrides, env: Mapping
     if overrides.read_only:
         chosen["read_only"] = Choice(True, "--read-only")
     defaults = (("endpoint", ""), ("page_size", DEFAULT_PAGE_SIZE), ("refresh_seconds", 0), ("read_only", False))
+    chosen.update(_network_choices(profile, env))
     for field, default in defaults:
         if field not in chosen:
             chosen[field] = Choice(profile.get(field, default), FROM_PROFILE if field in profile else FROM_DEFAULT)
     return chosen
+
+
+def _network_choices(profile: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, Choice]:
+    """proxy, no_proxy and ca_bundle: the profile's (even "", which turns the variable off), else the environment's."""
+    from_env = {
+        "proxy": proxy_from_env(env),
+        "no_proxy": no_proxy_from_env(env),
+        "ca_bundle": (env.get(CA_VARIABLE, ""), CA_VARIABLE),
+    }
+    chosen = {}
+    for field, (value, variable) in from_env.items():
+        if field != "no_proxy" and field in profile:
+            chosen[field] = Choice(profile[field], FROM_PROFILE)
+        else:
+            chosen[field] = Choice(value, variable) if value else Choice("", FROM_DEFAULT)
+    return chosen
+
+
+def network_of(profile: Mapping[str, Any], env: Mapping[str, str]) -> Network:
+    """The proxy and CA rules for a profile table as it stands (the TUI form's test, before saving)."""
+    chosen = _network_choices(profile, env)
+    return Network(chosen["proxy"].value, chosen["no_proxy"].value, chosen["ca_bundle"].value)
 
 
 def _missing_message(field: str, selected: Selected) -> str:
@@ -209,6 +236,7 @@ def resolve_profile(
         page_size=value("page_size"),
         refresh_seconds=value("refresh_seconds"),
         read_only=value("read_only"),
+        network=Network(value("proxy"), value("no_proxy"), value("ca_bundle")),
         sources={"name": selected.how} | {field: choice.source for field, choice in chosen.items()},
         warnings=(f"warning: {warning} ({chosen['region'].source})",) if warning else (),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from cqtui.ci.probe import ProbeResult, probe
 from cqtui.ci.timing import Timeouts
 from cqtui.profiles import document, store
 from cqtui.profiles.model import DEFAULT_PAGE_SIZE, ResolvedProfile
+from cqtui.profiles.resolve import network_of
 from cqtui.profiles.sources import run_secret_key_command
 from cqtui.safetext import visible, visible_url
 from cqtui.tui.config_writes import write_config
@@ -300,6 +302,7 @@ class ProfileForm(Screen[str | None]):
             credentials=Credentials(table.get("secret_id", ""), secret_key, table.get("token", "")),
             endpoint=table.get("endpoint", "").rstrip("/"),
             page_size=table.get("page_size", DEFAULT_PAGE_SIZE),
+            network=network_of(table, os.environ),  # the proxy and CAs the saved profile would use
         )
 
 

@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from cqtui.ci.models import ListQuery, Page
-from cqtui.safetext import visible
+from cqtui.safetext import listed, visible
 from cqtui.tui.listing import (
     Listing,
     bigger_page_size,
@@ -33,7 +33,7 @@ def notice_text(listing: Listing) -> Text:
         lines.append(Text(f"Looking up {len(wanted.ids)} queue id(s); escape shows all queues again."))
     if page is not None:
         if page.missing_ids:
-            unknown = ", ".join(visible(pid) for pid in page.missing_ids)
+            unknown = listed(page.missing_ids)
             lines.append(Text.assemble(("Unknown queue ids: ", "bold"), unknown))
         if page.problems:
             problems = "; ".join(visible(problem) for problem in page.problems)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widget import Widget
 
-from cqtui.safetext import visible
+from cqtui.safetext import visible, visible_url
 
 if TYPE_CHECKING:
     from textual import getters
@@ -18,7 +18,7 @@ TITLE_ROOM = 24
 
 
 class ContextBar(Widget):
-    """Screen title on the left, `profile · region · bucket` on the right (the title gives way first)."""
+    """Screen title on the left, `profile · region · bucket [· via proxy]` on the right (the title gives way first)."""
 
     if TYPE_CHECKING:
         app = getters.app(CqtuiApp)
@@ -43,6 +43,9 @@ class ContextBar(Widget):
         where = Text.assemble(
             visible(profile.name), (" · ", "dim"), visible(profile.region), (" · ", "dim"), visible(profile.bucket)
         )
+        proxy = profile.proxy_in_use
+        if proxy:  # host:port is enough to tell which; the password is masked all the same
+            where.append_text(Text.assemble((" · via ", "dim"), visible_url(proxy).removeprefix("http://")))
         title = Text(visible(self._title), style="bold")
         width = self.content_size.width
         # The "profile" label is the first thing to go when the title needs the room.

@@ -57,6 +57,15 @@ def error_lines(error: CqtuiError) -> list[Text]:
     return lines
 
 
+def _whole_answer(error: CqtuiError | None) -> tuple[str, str]:
+    """What `y` shows: the server's whole message when the panel shows it cut, else the answer's start."""
+    if not isinstance(error, ServiceError):
+        return "", ""
+    if error.full_message != error.message:
+        return "The server's whole message", error.full_message
+    return "Start of the server's answer", error.excerpt
+
+
 class ErrorPanel(Widget, can_focus=True):
     BINDINGS = [
         Binding("Y", "copy_request_id", "Copy RequestId", id="copy_id"),
@@ -113,7 +122,7 @@ class ErrorPanel(Widget, can_focus=True):
         if action == "copy_request_id":
             return isinstance(self.error, ServiceError) and bool(self.error.request_id) or None
         if action == "show_excerpt":
-            return isinstance(self.error, ServiceError) and bool(self.error.excerpt) or None
+            return bool(_whole_answer(self.error)[1]) or None
         return True
 
     def action_copy_request_id(self) -> None:
@@ -121,8 +130,9 @@ class ErrorPanel(Widget, can_focus=True):
             self.app.copy_to_clipboard(self.error.request_id, "RequestId")
 
     def action_show_excerpt(self) -> None:
-        if isinstance(self.error, ServiceError) and self.error.excerpt:
-            self.app.show_raw("Start of the server's answer", self.error.excerpt)
+        title, text = _whole_answer(self.error)
+        if text:
+            self.app.show_raw(title, text)
 
     def action_dismiss(self) -> None:
         self._dismissed = self.error
