@@ -116,12 +116,12 @@ async def test_notify_config_for_off_and_missing(emulator, emulator_credentials)
         assert "This queue has no NotifyConfig" in body(app, "#notify-body")
 
 
-async def test_raw_xml_is_literal_and_scrolls(emulator, emulator_credentials):
+async def test_raw_xml_scrolls(emulator, emulator_credentials):
     app = make_app(emulator, emulator_credentials, page_size=50)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "y")
-        scroller = app.screen.query_one("#raw-scroll")
+        scroller = app.screen.query_one("#raw-view")
         assert scroller.has_focus
         assert scroller.max_scroll_y > 0
         await press(pilot, "pagedown")
