@@ -45,6 +45,7 @@ class ServiceError(CqtuiError):
         self.excerpt = excerpt
         self.server_date = server_date
         self.action = ""  # the CAM action the refused call needs, when known (set by protocol.py, for hints)
+        self.answer = ""  # the body of the answer as received, decoded (set by protocol.py; "" when none was read)
 
     @property
     def transient(self) -> bool:

@@ -265,6 +265,7 @@ def page_from_answer(kind: Kind, status: int, reason: str, headers: Headers, bod
         return parse_page(kind, body, http_status=200, request_id=request_id_of(headers), keep_raw=keep_raw)
     except ServiceError as error:
         error.action = kind.list_action  # the hint names the CAM permission the call needs
+        error.answer = body.decode("utf-8", errors="replace")  # what `y` on the error shows
         raise
 
 

@@ -32,6 +32,9 @@ class CqtuiScreen(Screen):
         Binding("P", "switch_profile", "Profile", show=False, tooltip="switch profile", id="switch_profile"),
         Binding("question_mark", "help", "Help", tooltip="help: every key of this screen", id="help"),
     ]
+    # The error panel takes the focus when an error appears (its keys are then about the error);
+    # a screen for reading text keeps it on the text.
+    ERROR_TAKES_FOCUS = True
 
     _shown_bindings: tuple[object, ...] | None = None
 
@@ -86,7 +89,7 @@ class CqtuiScreen(Screen):
         self.query_one(ContextBar).show_profile(self.app.profile)
         panel = self.query_one(ErrorPanel)
         was_focused = panel.has_focus
-        if panel.show(listing.error) and self.is_current:
+        if panel.show(listing.error) and self.is_current and self.ERROR_TAKES_FOCUS:
             panel.focus()
         elif listing.error is None and was_focused:
             self.focus_main()
@@ -114,6 +117,10 @@ class CqtuiScreen(Screen):
         queue_id = self.selected_queue_id()
         if queue_id:
             self.app.copy_to_clipboard(queue_id, "QueueId")
+
+    def action_refresh(self) -> None:
+        """Ask again for what this screen shows: by default the page wanted."""
+        self.app.fetch()
 
     def action_switch_profile(self) -> None:
         self.app.choose_profile()

@@ -47,6 +47,7 @@ def _size(text: str) -> str:
 
 
 class RawXmlScreen(SubScreen):
+    ERROR_TAKES_FOCUS = False  # the arrows keep scrolling the text; tab reaches the panel
     BINDINGS = [
         Binding("slash", "find_text", "Search", tooltip="search the text (n, N: next, previous match)", id="find_text"),
         Binding("n", "next_match", "Next", tooltip="next match", id="next_match"),
