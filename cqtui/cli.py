@@ -53,6 +53,12 @@ def global_options(*, region: bool = True) -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="wait at most this long for the service to answer (default 15)",
     )
+    common.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help='how the TUI shows times: "server" (the offset each time came with, the default), '
+        '"local" (this machine\'s zone) or a zone name such as Asia/Shanghai; the CLI prints times as sent',
+    )
     return common
 
 
@@ -66,7 +72,15 @@ def _seconds(text: str) -> float:
     return value
 
 
-GLOBAL_DEFAULTS = {"profile": None, "config": None, "region": None, "bucket": None, "endpoint": None, "timeout": None}
+GLOBAL_DEFAULTS = {
+    "profile": None,
+    "config": None,
+    "region": None,
+    "bucket": None,
+    "endpoint": None,
+    "timeout": None,
+    "timezone": None,
+}
 
 
 # Sub-commands: cqtui.commands.<name>, each with register(commands, common).

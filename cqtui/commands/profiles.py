@@ -36,6 +36,7 @@ FLAGS = {
     "secret_key_command": "--secret-key-command",
     "page_size": "--page-size",
     "refresh_seconds": "--refresh-seconds",
+    "timezone": "--timezone",
 }
 
 
@@ -59,7 +60,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         description="Add a profile. The secret key is read with --secret-key-stdin (first line of stdin; "
         "the token, with --token-stdin, is the next line), from --secret-key-command, or asked for "
         "(hidden) on a terminal. There is deliberately no option taking a secret as its value. "
-        "--region, --bucket and --endpoint set the profile's own values.",
+        "--region, --bucket, --endpoint and --timezone set the profile's own values.",
     )
     _profile_options(add)
     add.set_defaults(run=run_add)
@@ -191,6 +192,7 @@ def _changes(args: argparse.Namespace) -> dict[str, Any]:
         "secret_key_command": args.secret_key_command,
         "page_size": args.page_size,
         "refresh_seconds": args.refresh_seconds,
+        "timezone": args.timezone,
     }
     changes: dict[str, Any] = {}
     for field, value in given.items():
@@ -265,7 +267,7 @@ def run_show(args: argparse.Namespace) -> int:
     path = _path(args)
     config = store.read_config(path)
     selected = select_profile(config, args.name or args.profile, path)
-    overrides = Overrides(args.region, args.bucket, args.endpoint)
+    overrides = Overrides(args.region, args.bucket, args.endpoint, args.timezone)
     rows = describe.show_rows(selected, overrides, os.environ)
     if args.output == "json":
         print(
@@ -363,7 +365,8 @@ def run_test(args: argparse.Namespace) -> int:
     from cqtui.ci.timing import Timeouts
 
     path = _path(args)
-    profile = resolve_profile(path, args.name or args.profile, Overrides(args.region, args.bucket, args.endpoint))
+    overrides = Overrides(args.region, args.bucket, args.endpoint, args.timezone)
+    profile = resolve_profile(path, args.name or args.profile, overrides)
     for warning in profile.warnings:
         _say(f"cqtui: {warning}")
     with oneshot_client_for(profile, timeouts=Timeouts.waiting(args.timeout)) as client:

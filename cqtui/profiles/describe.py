@@ -115,6 +115,7 @@ def show_rows(selected: Selected, overrides: Overrides, env: Mapping[str, str]) 
         row("token", _secret_state(chosen.get("token"), selected.table)),
         row("page_size", _text(chosen["page_size"].value)),
         row("refresh_seconds", _text(chosen["refresh_seconds"].value)),
+        row("timezone", _text(chosen["timezone"].value)),
     ]
     unknown = sorted(key for key in selected.table if key not in PROFILE_FIELDS)
     if unknown:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from cqtui.ci.credentials import Credentials
 from cqtui.ci.endpoint import Where
+from cqtui.profiles.fields import DEFAULT_TIMEZONE
 
 DEFAULT_PAGE_SIZE = 10
 
@@ -19,6 +20,7 @@ class ResolvedProfile:
     endpoint: str = ""
     page_size: int = DEFAULT_PAGE_SIZE
     refresh_seconds: int = 0
+    timezone: str = DEFAULT_TIMEZONE  # how the TUI shows times: "server", "local" or a zone name (tui/formatting.py)
     # field name -> where its value came from ("--region", "profile", "TENCENTCLOUD_REGION", ...)
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     warnings: tuple[str, ...] = ()  # worth saying, not worth stopping for (a region cqtui does not know)

@@ -21,7 +21,7 @@ from cqtui.ci.errors import ConfigError
 from cqtui.ci.regions import region_warning
 from cqtui.profiles import document
 from cqtui.profiles.errors import NoProfileError
-from cqtui.profiles.fields import PROFILE_FIELDS, field_problem
+from cqtui.profiles.fields import DEFAULT_TIMEZONE, PROFILE_FIELDS, field_problem
 from cqtui.profiles.model import DEFAULT_PAGE_SIZE, ResolvedProfile
 from cqtui.profiles.sources import (
     ENV_FALLBACKS,
@@ -51,6 +51,7 @@ class Overrides:
     region: str | None = None
     bucket: str | None = None
     endpoint: str | None = None
+    timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,7 @@ def select_profile(config: ConfigFile | None, requested: str | None, path: Path)
 def choose_values(profile: Mapping[str, Any], overrides: Overrides, env: Mapping[str, str]) -> dict[str, Choice]:
     """Each field's winning source, without running secret_key_command."""
     chosen: dict[str, Choice] = {}
-    for field in ("region", "bucket", "endpoint"):
+    for field in ("region", "bucket", "endpoint", "timezone"):
         override = getattr(overrides, field)
         if override:
             chosen[field] = Choice(override, f"--{field}")
@@ -124,7 +125,8 @@ def choose_values(profile: Mapping[str, Any], overrides: Overrides, env: Mapping
         if field == "token" and (chosen["secret_id"].source if "secret_id" in chosen else None) != ENV_SECRET_ID:
             continue  # a session token belongs to the SecretId it was issued with
         chosen[field] = Choice(env[variable], variable)
-    for field, default in (("endpoint", ""), ("page_size", DEFAULT_PAGE_SIZE), ("refresh_seconds", 0)):
+    defaults = {"endpoint": "", "page_size": DEFAULT_PAGE_SIZE, "refresh_seconds": 0, "timezone": DEFAULT_TIMEZONE}
+    for field, default in defaults.items():
         if field not in chosen:
             chosen[field] = Choice(profile.get(field, default), FROM_PROFILE if field in profile else FROM_DEFAULT)
     return chosen
@@ -204,18 +206,20 @@ def resolve_profile(
         endpoint=value("endpoint").rstrip("/"),
         page_size=value("page_size"),
         refresh_seconds=value("refresh_seconds"),
+        timezone=value("timezone"),
         sources={"name": selected.how} | {field: choice.source for field, choice in chosen.items()},
         warnings=(f"warning: {warning} ({chosen['region'].source})",) if warning else (),
     )
 
 
 def resolve_from_args(args: Any, env: Mapping[str, str] | None = None) -> ResolvedProfile:
-    """The profile for a parsed command line (`.config`, `.profile`, `.region`, `.bucket`, `.endpoint`)."""
+    """The profile for a parsed command line (`.config`, `.profile`, `.region`, `.bucket`, `.endpoint`, `.timezone`)."""
     env = os.environ if env is None else env
     overrides = Overrides(
         region=getattr(args, "region", None),
         bucket=getattr(args, "bucket", None),
         endpoint=getattr(args, "endpoint", None),
+        timezone=getattr(args, "timezone", None),
     )
     path = config_path(getattr(args, "config", None), env)
     return resolve_profile(path, getattr(args, "profile", None), overrides, env)
