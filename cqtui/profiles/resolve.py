@@ -157,8 +157,20 @@ def resolve_profile(
     *,
     command_timeout: float = SECRET_COMMAND_TIMEOUT,
 ) -> ResolvedProfile:
+    return resolve_in(read_config(path), path, requested, overrides, env, command_timeout=command_timeout)
+
+
+def resolve_in(
+    config: ConfigFile | None,
+    path: Path,
+    requested: str | None = None,
+    overrides: Overrides = Overrides(),
+    env: Mapping[str, str] | None = None,
+    *,
+    command_timeout: float = SECRET_COMMAND_TIMEOUT,
+) -> ResolvedProfile:
+    """resolve_profile() on a file already read (`config`, None when `path` does not exist)."""
     env = os.environ if env is None else env
-    config = read_config(path)
     selected = select_profile(config, requested, path)
     # The profile's own fields first, even ones overridden now: a broken file should be fixed.
     for field in PROFILE_FIELDS:
@@ -214,6 +226,12 @@ def resolve_profile(
 
 def resolve_from_args(args: Any, env: Mapping[str, str] | None = None) -> ResolvedProfile:
     """The profile for a parsed command line (`.config`, `.profile`, `.region`, `.bucket`, `.endpoint`, `.timezone`)."""
+    return resolve_with_config(args, env)[0]
+
+
+def resolve_with_config(args: Any, env: Mapping[str, str] | None = None) -> tuple[ResolvedProfile, ConfigFile | None]:
+    """resolve_from_args(), and the config file it read (None: there is none), for what else the
+    caller takes from it: the TUI's `[keys]`. The file is read once."""
     env = os.environ if env is None else env
     overrides = Overrides(
         region=getattr(args, "region", None),
@@ -222,4 +240,5 @@ def resolve_from_args(args: Any, env: Mapping[str, str] | None = None) -> Resolv
         timezone=getattr(args, "timezone", None),
     )
     path = config_path(getattr(args, "config", None), env)
-    return resolve_profile(path, getattr(args, "profile", None), overrides, env)
+    config = read_config(path)
+    return resolve_in(config, path, getattr(args, "profile", None), overrides, env), config

@@ -16,7 +16,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.app import App
-from textual.binding import Binding
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
@@ -35,7 +34,6 @@ from cqtui.tui.profile_source import FixedProfiles, ProfileSource
 from cqtui.tui.screens.base import CqtuiScreen
 from cqtui.tui.screens.queue_list import QueueListScreen
 from cqtui.tui.terminal_app import TerminalApp
-from cqtui.tui.widgets.error_panel import retryable
 
 # The other screens are imported when first opened: only the list is needed to start.
 
@@ -61,11 +59,6 @@ class CqtuiApp(TerminalApp, NoLocalsOnCrash, App[int]):
     CSS_PATH = "cqtui.tcss"
     TITLE = "cqtui"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [
-        # The list and the detail bind `r` themselves (refresh); on any other screen showing the
-        # error panel (which says "r retry") it asks again for what failed.
-        Binding("r", "retry", "Retry", show=False, tooltip="ask again for what failed", id="refresh"),
-    ]
 
     def __init__(
         self,
@@ -274,15 +267,6 @@ class CqtuiApp(TerminalApp, NoLocalsOnCrash, App[int]):
         if self._refresh_due and self.auto_refresh_seconds:
             self._refresh_due = False
             self.fetch()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "retry":
-            return retryable(self.listing.error) and isinstance(self.screen, CqtuiScreen) or None
-        return True
-
-    def action_retry(self) -> None:
-        if isinstance(self.screen, CqtuiScreen):
-            self.screen.action_refresh()
 
     # -- screens and dialogs -----------------------------------------------------
 

@@ -13,7 +13,7 @@ from textual.widgets import Footer
 
 from cqtui.tui.listing import Listing
 from cqtui.tui.widgets.context_bar import ContextBar
-from cqtui.tui.widgets.error_panel import ErrorPanel
+from cqtui.tui.widgets.error_panel import ErrorPanel, retryable
 from cqtui.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -106,6 +106,8 @@ class CqtuiScreen(Screen):
             return self.raw_xml() is not None or None
         if action == "copy_id":
             return self.selected_queue_id() is not None or None
+        if action == "retry":
+            return retryable(self.app.listing.error) or None
         return True
 
     def action_raw_xml(self) -> None:
@@ -122,6 +124,9 @@ class CqtuiScreen(Screen):
         """Ask again for what this screen shows: by default the page wanted."""
         self.app.fetch()
 
+    def action_retry(self) -> None:
+        self.action_refresh()
+
     def action_switch_profile(self) -> None:
         self.app.choose_profile()
 
@@ -132,7 +137,12 @@ class CqtuiScreen(Screen):
 class SubScreen(CqtuiScreen):
     """A screen opened from another: `escape` goes back."""
 
-    BINDINGS = [Binding("escape", "back", "Back", tooltip="back to the previous screen", id="back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", tooltip="back to the previous screen", id="back"),
+        # The detail binds `r` itself (refresh); elsewhere, with the error panel saying "r retry",
+        # it asks again for what failed.
+        Binding("r", "retry", "Retry", show=False, tooltip="ask again for what failed", id="refresh"),
+    ]
 
     def action_back(self) -> None:
         self.dismiss()

@@ -155,7 +155,7 @@ class ErrorPanel(Widget, can_focus=True):
             self.notify("This error has no answer to show: none came, or it was not kept.", markup=False)
 
     def action_retry(self) -> None:
-        self.app.action_retry()
+        self.screen.action_refresh()
 
     def action_dismiss(self) -> None:
         self._dismissed = self.error
