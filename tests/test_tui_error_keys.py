@@ -61,7 +61,7 @@ async def test_retry_copy_and_answer_of_the_error_on_every_screen(emulator, emul
         assert isinstance(app.screen, RawXmlScreen) and app.screen is not screen
         assert app.screen.text == error.answer != page_xml  # the error's own answer, not the page behind it
         assert "  <Code>AccessDenied</Code>" in app.screen.lines
-        assert "Answer to the failed request · AccessDenied" in app.screen.heading()
+        assert app.screen.heading() == "Error answer · AccessDenied"
         await press(pilot, "escape")
         assert app.screen is screen
 

@@ -269,3 +269,16 @@ async def test_a_six_megabyte_answer_opens_laid_out(emulator, emulator_credentia
         assert "6.0 MB" in info(app) and "one element per line" in info(app)
         await press(pilot, "end")
         assert "</Response>" in screen_plain(app)
+
+
+async def test_a_search_typed_in_one_burst_lands_in_the_search_box(emulator, emulator_credentials):
+    """As tmux send-keys, a paste or a laggy link deliver it: every key queued before any is handled."""
+    from textual import events
+
+    app = make_app(emulator, emulator_credentials)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_raw(pilot)
+        for name, character in [("slash", "/"), *((char, char) for char in "watermark"), ("enter", "\r")]:
+            app.post_message(events.Key(name, character))
+        await settle(pilot)
+        assert "'watermark': match 1 of 2" in info(app)

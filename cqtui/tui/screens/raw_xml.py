@@ -48,8 +48,18 @@ def _size(text: str) -> str:
 
 class RawXmlScreen(SubScreen):
     ERROR_TAKES_FOCUS = False  # the arrows keep scrolling the text; tab reaches the panel
+    # Priority: the focus moves to the search box before the next key is handed on, so what is
+    # typed in the same burst (a paste, tmux, a laggy link) lands in it. (Enter is the box's own:
+    # a priority one would run before the box has taken the keys typed before it.)
     BINDINGS = [
-        Binding("slash", "find_text", "Search", tooltip="search the text (n, N: next, previous match)", id="find_text"),
+        Binding(
+            "slash",
+            "find_text",
+            "Search",
+            tooltip="search the text (n, N: next, previous match)",
+            priority=True,
+            id="find_text",
+        ),
         Binding("n", "next_match", "Next", tooltip="next match", id="next_match"),
         Binding("N", "previous_match", "Prev", show=False, tooltip="previous match", id="previous_match"),
         Binding("s,ctrl+s", "save_text", "Save", tooltip="save the answer to a file (0600)", id="save_text"),
@@ -64,6 +74,7 @@ class RawXmlScreen(SubScreen):
         self._lines, self._laid_out = shown_lines(text)
         self._needle = ""
         self._found = 0  # matches of the last search
+        self._searching = False  # the search box is open
 
     def heading(self) -> str:
         return self._title
@@ -114,6 +125,8 @@ class RawXmlScreen(SubScreen):
             return self._found > 0 or None
         if action in ("save_text", "open_pager"):
             return bool(self._text) or None
+        if action == "find_text":
+            return not self._searching  # while typing, `/` is part of what is searched for
         return super().check_action(action, parameters)
 
     def selected_queue_id(self) -> str | None:
@@ -123,25 +136,23 @@ class RawXmlScreen(SubScreen):
 
     def action_find_text(self) -> None:
         search = self.query_one("#raw-search", Input)
-        search.display = True
-        search.focus()
+        search.display = self._searching = True
+        self.set_focus(search)  # at once, not after the keys already on their way (a paste, tmux)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "raw-search":
-            return
         self._needle = event.value
-        self._found = self.view.search(event.value)
-        self._close_search()
+        self._found = self.view.search(self._needle)
+        self.action_close_search()
         self._show_info()
+
+    def action_close_search(self) -> None:
+        self.query_one("#raw-search").display = self._searching = False
+        self.set_focus(self.view)
         self.refresh_bindings()
 
-    def _close_search(self) -> None:
-        self.query_one("#raw-search").display = False
-        self.focus_main()
-
     def action_back(self) -> None:
-        if self.query_one("#raw-search").display:
-            self._close_search()  # escape leaves the search box first
+        if self._searching:
+            self.action_close_search()  # escape leaves the search box first
         else:
             super().action_back()
 

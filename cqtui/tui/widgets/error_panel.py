@@ -150,7 +150,7 @@ class ErrorPanel(Widget, can_focus=True):
     def action_show_answer(self) -> None:
         answer = answer_of(self.error)
         if answer and isinstance(self.error, ServiceError):
-            self.app.show_raw(f"Answer to the failed request · {visible(self.error.code)}", answer)
+            self.app.show_raw(f"Error answer · {visible(self.error.code)}", answer)
         else:
             self.notify("This error has no answer to show: none came, or it was not kept.", markup=False)
 
