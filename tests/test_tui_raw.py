@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from dataclasses import replace
 
 import pytest
@@ -18,6 +19,7 @@ from cqtui.tui.screens.raw_xml import RawXmlScreen
 from cqtui.tui.screens.save_dialog import SaveDialog
 from cqtui.tui.stills import FROZEN_NOW
 from cqtui.tui.widgets.raw_view import RawView
+from reliability_helpers import TerminalSession, cli_env
 from tui_helpers import SIZE, make_app, press, screen_plain, settle, type_text
 
 DEMO = demo_queues()
@@ -282,3 +284,23 @@ async def test_a_search_typed_in_one_burst_lands_in_the_search_box(emulator, emu
             app.post_message(events.Key(name, character))
         await settle(pilot)
         assert "'watermark': match 1 of 2" in info(app)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a pty as on Linux")
+def test_on_a_real_terminal_the_pager_gets_the_terminal_and_gives_it_back(tmp_path):
+    """`cqtui --demo` on a pseudo-terminal: `y`, `o` runs $PAGER with the app suspended, then the app is back."""
+    env = cli_env(tmp_path / "none.toml", PAGER=pager_script(tmp_path))
+    with TerminalSession("--demo", env=env) as session:
+        session.read_until(b"Page 1/")
+        session.send(b"y")
+        session.read_until(b"one element per line")
+        session.send(b"o")
+        session.read_until(b"\x1b[?1049l")  # the terminal handed over: Textual left the alternate screen
+        session.read_until(b"one element per line")  # and redrew the raw view after the pager
+        paged = (tmp_path / "paged.txt").read_text(encoding="utf-8")
+        assert paged.startswith("<Response>\n  <RequestId>") and (tmp_path / "mode.txt").read_text().strip() == "600"
+        assert not os.path.exists((tmp_path / "args.txt").read_text().split()[-1])
+        session.send(b"\x1b")  # back to the list (alone: ESC then q at once would read as alt+q)
+        session.read_until(b"Queues")
+        session.send(b"q")
+        assert session.wait() == 0
