@@ -304,3 +304,16 @@ def test_on_a_real_terminal_the_pager_gets_the_terminal_and_gives_it_back(tmp_pa
         session.read_until(b"Queues")
         session.send(b"q")
         assert session.wait() == 0
+
+
+async def test_a_search_with_too_many_matches_keeps_the_first_hundred_thousand(emulator, emulator_credentials):
+    app = make_app(emulator, emulator_credentials)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.show_raw("Many", "ab" * 150_000)
+        await settle(pilot)
+        await press(pilot, "slash", "a", "enter")
+        assert app.screen.view.match_count == 100_000
+        assert "'a': match 1 of 100,000+" in info(app)
+        await press(pilot, "N")  # wraps to the last one kept
+        assert app.screen.view.current_position() == (0, 2 * 99_999)

@@ -59,10 +59,6 @@ class RawView(ScrollView, can_focus=True):
         self._current: int | None = None
         self.more_matches = False  # the count was cut at MAX_MATCHES
 
-    @property
-    def lines(self) -> Sequence[str]:
-        return self._lines
-
     # -- search -----------------------------------------------------------------------
 
     def search(self, needle: str) -> int:
