@@ -33,6 +33,8 @@ def visible_lines(lines: list[str]) -> list[str]:
     joined = "\n".join(lines)
     if joined.count("\n") != len(lines) - 1:
         return [visible(line) for line in lines]  # a line holds a line break of its own
+    if _UNSAFE_BUT_NEWLINE.search(joined) is None:
+        return list(lines)
     return _UNSAFE_BUT_NEWLINE.sub(lambda match: _escaped(match.group()), joined).split("\n")
 
 

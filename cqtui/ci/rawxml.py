@@ -46,7 +46,8 @@ def _pretty(text: str) -> list[str] | None:
     leaf: str | None = None
     roots = 0
     for token in tokens:
-        if token[0] != "<" or token.startswith("<![CDATA["):
+        kind = token[1] if token[0] == "<" else ""  # markup is 2 characters or more
+        if not kind or kind == "!" and token.startswith("<![CDATA["):
             if leaf is not None:
                 leaf += token
             elif not token.isspace():
@@ -54,7 +55,6 @@ def _pretty(text: str) -> list[str] | None:
                     return None  # text outside the root element
                 line(pad + token.strip())
             continue
-        kind = token[1]
         if kind == "/":
             if not open_names or open_names.pop() != token[2:-1].rstrip():
                 return None
