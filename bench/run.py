@@ -42,12 +42,14 @@ class Plan:
     all_runs: int  # row 5: runs per side
     queues: int  # rows 1-3 and 6: queues the emulator serves
     warmup: bool  # one unmeasured run per side first (disk cache, .pyc files)
+    raw_mb: float  # row 7: the size of the answer opened in the raw view
+    raw_opens: int  # row 7
 
 
 FULL = Plan(runs=31, flips=50, flip_latency_ms=50, keys=60, slow_latency_ms=2000, all_queues=10_000,
-            all_latency_ms=50, all_runs=7, queues=10_000, warmup=True)  # fmt: skip
+            all_latency_ms=50, all_runs=7, queues=10_000, warmup=True, raw_mb=6, raw_opens=9)  # fmt: skip
 SMOKE = Plan(runs=1, flips=3, flip_latency_ms=5, keys=7, slow_latency_ms=800, all_queues=450,
-             all_latency_ms=5, all_runs=1, queues=450, warmup=False)  # fmt: skip
+             all_latency_ms=5, all_runs=1, queues=450, warmup=False, raw_mb=0.2, raw_opens=1)  # fmt: skip
 
 
 @dataclass
@@ -203,6 +205,22 @@ def keys(plan: Plan, url: str) -> Row:
                p95(samples) <= 0.050, {"key_s": samples, "keys": result["keys"]})  # fmt: skip
 
 
+# ---- 7. a huge answer in the raw view -------------------------------------------------------
+
+
+def raw_view(plan: Plan, url: str) -> Row:
+    result = _probe("raw", url, str(plan.raw_mb), str(plan.raw_opens))
+    opened, searched, scrolled = result["open_s"], result["search_s"], result["scroll_s"]
+    size = result["bytes"] / 1_000_000
+    growth = (result["rss_kib"][1] - result["rss_kib"][0]) / 1024
+    return Row("7", f"Raw view: a {size:.1f} MB answer (`y`) → laid out, first screen drawn", "ms",
+               median(opened), None, "—", "max ≤ 1 s",
+               f"max {_ms(max(opened))}; search (enter → drawn) {_ms(median(searched))}, pagedown "
+               f"{_ms(median(scrolled))}; RSS +{growth:.0f} MiB after {len(opened)} opens",
+               max(opened) <= 1.0, {"open_s": opened, "search_s": searched, "scroll_s": scrolled,
+                                    "bytes": result["bytes"], "rss_kib": result["rss_kib"]})  # fmt: skip
+
+
 # ---- 5. fetch all --------------------------------------------------------------------------------
 
 
@@ -264,6 +282,9 @@ def run_all(plan: Plan, only: set[str] | None = None) -> list[Row]:
     if wanted("5"):
         with EmulatorProcess(queues=plan.all_queues, latency_ms=plan.all_latency_ms) as emulator:
             rows.append(fetch_all(plan, emulator.url))
+    if wanted("7"):
+        with EmulatorProcess(queues=plan.queues) as emulator:
+            rows.append(raw_view(plan, emulator.url))
     return sorted(rows, key=lambda row: row.key)
 
 

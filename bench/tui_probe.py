@@ -8,6 +8,10 @@ Modes (the emulator runs in another process; URL is its address):
                           is made by a bare CiClient, and the RSS is sampled.
   keys URL COUNT          COUNT keys (n, down, up, ?, escape) pressed while a slow fetch is in
                           flight, each timed from the key event to the update that showed its effect.
+  raw URL MB COUNT        an answer of MB megabytes (a listing of that many generated queues) opened in
+                          the raw view COUNT times: from the call `y` makes to the update that drew it;
+                          then, each time, a search for one queue id (key enter in the search box to the
+                          update) and a pagedown (key to update); the RSS before and after.
 
 "Drawn" is defined in painting.py. The hooks wrap the app from outside (a subclass swapped in
 when cqtui.tui.app is imported): cqtui itself carries no benchmark code.
@@ -43,6 +47,9 @@ def probe_class(base: type) -> type:
             self.key_drawn = asyncio.Event()
             self.key_drawn_at = 0.0
             self.watch_keys = False
+            self.raw_drawn = asyncio.Event()
+            self.raw_drawn_at = 0.0
+            self.awaited_screen = None
             self._awaited_page = None
             self._key_done = False
             shown = self._set_listing
@@ -61,6 +68,10 @@ def probe_class(base: type) -> type:
                 self.page_drawn_at = at
                 self.page_drawn.set()
                 self.first_data(at)
+            if self.awaited_screen is not None and self.screen is self.awaited_screen:
+                self.awaited_screen = None
+                self.raw_drawn_at = at
+                self.raw_drawn.set()
             if self._key_done:
                 self._key_done = False
                 self.key_drawn_at = at
@@ -234,6 +245,67 @@ async def keys(url: str, count: int, spacing: float = 0.03) -> dict:
     return {"key_s": key_s, "keys": pressed}
 
 
+def big_answer(megabytes: float) -> tuple[str, str]:
+    """(a listing body of at least `megabytes` MB, one QueueId in it): what a huge answer looks like."""
+    from cqtui.ci.models import Page
+    from cqtui.emulator.data import generated_queues
+    from cqtui.emulator.xmlbody import queue_page_xml
+
+    count = int(megabytes * 1_000_000 / 490) + 1  # a generated queue takes ~490 bytes
+    queues = tuple(generated_queues(count))
+    page = Page(request_id="bench", total_count=count, page_number=1, page_size=count, items=queues)
+    return queue_page_xml(page).decode(), queues[count // 2].queue_id
+
+
+async def raw(url: str, megabytes: float, count: int) -> dict:
+    import asyncio
+
+    from cqtui.tui.app import CqtuiApp
+
+    text, needle = big_answer(megabytes)
+    app = probe_class(CqtuiApp)(_profile(url, 10))
+    open_s: list[float] = []
+    search_s: list[float] = []
+    scroll_s: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await asyncio.wait_for(app.page_drawn.wait(), 60)
+        await pilot.pause()
+        rss_before = _rss_kib()
+
+        async def timed_key(name: str, character: str | None) -> float:
+            from textual import events
+
+            app.key_drawn.clear()
+            app.watch_keys = True
+            started = time.perf_counter()
+            app.post_message(events.Key(name, character))
+            await asyncio.wait_for(app.key_drawn.wait(), 30)
+            app.watch_keys = False
+            return app.key_drawn_at - started
+
+        for _ in range(count):
+            app.raw_drawn.clear()
+            started = time.perf_counter()
+            app.show_raw("Raw XML · bench", text)  # what `y` does with the answer in hand
+            app.awaited_screen = app.screen
+            await asyncio.wait_for(app.raw_drawn.wait(), 60)
+            open_s.append(app.raw_drawn_at - started)
+            await pilot.pause()
+            await pilot.press("slash", *needle)
+            search_s.append(await timed_key("enter", "\r"))
+            if app.screen.view.match_count != 1:
+                raise AssertionError(f"the search found {app.screen.view.match_count} matches, not 1")
+            await pilot.pause()
+            scroll_s.append(await timed_key("pagedown", None))
+            await pilot.pause()
+            app.pop_screen()
+            await pilot.pause()
+        rss_after = _rss_kib()
+    size = len(text.encode())
+    return {"open_s": open_s, "search_s": search_s, "scroll_s": scroll_s, "bytes": size,
+            "rss_kib": [rss_before, rss_after]}  # fmt: skip
+
+
 def main(argv: list[str]) -> int:
     mode, url, *rest = argv
     if mode == "first-data":
@@ -245,6 +317,8 @@ def main(argv: list[str]) -> int:
         result = asyncio.run(flips(url, int(rest[0]), int(rest[1])))
     elif mode == "keys":
         result = asyncio.run(keys(url, int(rest[0])))
+    elif mode == "raw":
+        result = asyncio.run(raw(url, float(rest[0]), int(rest[1])))
     else:
         raise SystemExit(f"unknown mode {mode!r}")
     print(json.dumps(result))

@@ -73,6 +73,12 @@ def global_options(*, region: bool = True, read_only: bool = True) -> argparse.A
             action="store_true",
             help="send no change whatever the profile says (as read_only = true in the profile)",
         )
+    common.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help='how the TUI shows times: "server" (the offset each time came with, the default), '
+        '"local" (this machine\'s zone) or a zone name such as Asia/Shanghai; the CLI prints times as sent',
+    )
     return common
 
 
@@ -94,6 +100,7 @@ GLOBAL_DEFAULTS = {
     "endpoint": None,
     "timeout": None,
     "read_only": False,
+    "timezone": None,
 }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ROWS = ("1", "2", "3a", "3b", "4", "5", "6")
+ROWS = ("1", "2", "3a", "3b", "4", "5", "6", "7")
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +51,11 @@ def test_row_has_cqtui_figures_and_its_peer(smoke, key: str) -> None:
     assert positive(row["ours"]), row
     if key == "4":  # no peer: key latency against a goal
         assert row["theirs"] is None and len(row["figures"]["key_s"]) == smoke["plan"]["keys"]
+    elif key == "7":  # no peer: the raw view's times against a goal
+        figures = row["figures"]
+        assert row["theirs"] is None and isinstance(row["met"], bool)
+        assert len(figures["open_s"]) == len(figures["search_s"]) == smoke["plan"]["raw_opens"]
+        assert figures["bytes"] >= smoke["plan"]["raw_mb"] * 1_000_000
     else:
         assert positive(row["theirs"]), row
         assert isinstance(row["met"], bool)

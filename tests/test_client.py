@@ -183,6 +183,23 @@ async def test_json_error_body(client, emulator):
     assert raised.value.code not in ("", None) and raised.value.http_status >= 400
 
 
+@pytest.mark.parametrize(
+    "fault, starts, holds",
+    [
+        ("access_denied", "<?xml", "<Code>AccessDenied</Code>"),
+        ("html_body", "<!DOCTYPE html>", "</html>"),
+        ("malformed_xml", "<Response>", "<QueueList>"),
+        ("json_error", "{", '"Code"'),
+    ],
+)
+async def test_an_error_keeps_the_answer_it_came_with(client, emulator, fault, starts, holds):
+    emulator.set_fault(fault)
+    with pytest.raises(ServiceError) as raised:
+        await client.list(PIC, WHERE, ListQuery())
+    answer = raised.value.answer  # the whole body, for the TUI's `y`
+    assert answer.startswith(starts) and holds in answer, answer[:300]
+
+
 async def test_wrong_secret_key_is_signature_mismatch(make_client, emulator, emulator_credentials):
     wrong = Credentials(emulator_credentials.secret_id, "not-the-key")
     async with make_client(emulator.base_url, wrong, retry=FAST_RETRY) as client:

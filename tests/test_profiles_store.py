@@ -209,12 +209,15 @@ def test_lock_is_held_across_read_modify_write(config: Path) -> None:
 
 def test_keymap_is_read_and_checked(config: Path) -> None:
     put(config, (DATA / "config-with-comments.toml").read_text())
-    assert store.load_keymap(config) == {"next_page": "j"}
+    keymap = store.keymap_of(store.read_config(config))
+    assert keymap.keys == {"next_page": "j"}
+    later = keymap.error("a problem the TUI finds", "next_page")  # names the line of the key
+    assert (later.path, later.key) == (str(config), "keys.next_page") and later.line is not None
     put(config, '[keys]\nnext_page = "j"\nquit = 5\n')
     with pytest.raises(ConfigError) as bad:
-        store.load_keymap(config)
+        store.keymap_of(store.read_config(config))
     assert (bad.value.line, bad.value.key) == (3, "keys.quit")
-    assert store.load_keymap(config.parent / "missing.toml") == {}
+    assert store.keymap_of(None).keys == {}  # no file
 
 
 def test_config_path_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

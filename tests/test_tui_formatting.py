@@ -43,12 +43,40 @@ def test_age(delta, words):
     assert fmt.age(NOW - delta, NOW) == words
 
 
-def test_local_time_converts_to_the_clock_zone():
-    utc_now = NOW.astimezone(UTC)
-    assert fmt.local_time("2025-12-29T12:00:00+0800", NOW) == "2025-12-29 12:00:00 +0800 (3 days ago)"
-    assert fmt.local_time("2025-12-29T12:00:00+0800", utc_now) == "2025-12-29 04:00:00 +0000 (3 days ago)"
-    assert fmt.local_time("2025-12-29T12:00:00+0800", NOW, style="date") == "2025-12-29"
-    assert fmt.local_time("2025-12-29T23:30:00+0800", utc_now, style="minute") == "2025-12-29 15:30"
+def test_local_time_keeps_the_server_offset_by_default_and_always_shows_the_zone():
+    utc_now = NOW.astimezone(UTC)  # the clock's zone does not matter: only for the age
+    assert fmt.local_time("2025-12-29T12:00:00+0800", NOW) == "2025-12-29 12:00:00 +08:00 (3 days ago)"
+    assert fmt.local_time("2025-12-29T12:00:00+0800", utc_now) == "2025-12-29 12:00:00 +08:00 (3 days ago)"
+    assert fmt.local_time("2025-12-29T12:00:00Z", NOW, style="date") == "2025-12-29 +00:00"
+    assert fmt.local_time("2025-12-29T23:30:00-0330", NOW, style="minute") == "2025-12-29 23:30 -03:30"
+
+
+@pytest.fixture
+def newfoundland(monkeypatch):
+    """This machine's zone set to one with a half-hour offset and summer time."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/St_Johns")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_local_time_in_a_named_zone_or_this_machines(newfoundland):
+    stamp = "2025-12-29T12:00:00+0800"
+    assert fmt.local_time(stamp, NOW, zone="Asia/Shanghai") == "2025-12-29 12:00:00 +08:00 (3 days ago)"
+    assert fmt.local_time(stamp, NOW, zone="UTC", style="minute") == "2025-12-29 04:00 +00:00"
+    assert fmt.local_time(stamp, NOW, zone="local") == "2025-12-29 00:30:00 -03:30 (3 days ago)"
+    assert fmt.local_time("2025-07-01T12:00:00+0800", NOW, zone="local", style="minute") == "2025-07-01 01:30 -02:30"
+    assert fmt.local_time(stamp, NOW, zone="Europe/Berlin", style="date") == "2025-12-29 +01:00"
+
+
+def test_clock_time_of_a_fetch_in_each_zone(newfoundland):
+    fetched = datetime(2026, 1, 1, 12, 0, 0, tzinfo=CHINA)
+    assert fmt.clock_time(fmt.in_zone(fetched, "server")) == "12:00:00 +08:00"  # cqtui's own clock: as it reads
+    assert fmt.clock_time(fmt.in_zone(fetched, "local")) == "00:30:00 -03:30"
+    assert fmt.clock_time(fmt.in_zone(fetched, "Asia/Kolkata")) == "09:30:00 +05:30"
 
 
 def test_local_time_shows_odd_values_literally():
@@ -149,7 +177,7 @@ def test_status_text_loading_and_compact():
     )
     line = status_text(listing, auto_seconds=30).plain
     assert line.startswith("⠋ Page 4 of 5 loading…")
-    for part in ("44 queues", "state Paused, 2 ids", "auto 30s", "12:00:00 42 ms", "RequestId REQ-123"):
+    for part in ("44 queues", "state Paused, 2 ids", "auto 30s", "12:00:00 +08:00 42 ms", "RequestId REQ-123"):
         assert part in line
     compact = status_text(listing, auto_seconds=0, width=60).plain
     assert "Page 4/5" in compact and "req REQ-123" in compact and "42ms" in compact

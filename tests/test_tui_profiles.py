@@ -204,12 +204,15 @@ async def test_a_masked_secret_is_never_copied_to_the_clipboard(tmp_path):
     secret = "copy-me-not-secret-0123"
     async with app.run_test(size=SIZE) as pilot:
         field = await type_secret_key(pilot, secret)
-        for key in ("ctrl+c", "ctrl+x"):
-            await pilot.press("ctrl+shift+a", key)
-            await pilot.pause()
-            assert secret not in app.clipboard
+        await pilot.press("ctrl+shift+a", "ctrl+x")
+        await pilot.pause()
+        assert secret not in app.clipboard
         assert field.value == secret  # cut removed nothing
-        await pilot.press("ctrl+r", "ctrl+shift+a", "ctrl+c")  # revealed: the user sees what is copied
+        await pilot.press("ctrl+shift+a", "ctrl+c")  # ctrl+c is quit here, never copy: asked first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and secret not in app.clipboard
+        await pilot.press("n")
+        await pilot.press("ctrl+r", "ctrl+shift+a", "ctrl+x")  # revealed: the user sees what is cut
         await pilot.pause()
         assert app.clipboard == secret
 
@@ -561,7 +564,10 @@ async def test_no_profile_screen_ever_draws_a_secret(tmp_path, emulator, emulato
         shots["add form, filled"] = svg_of(app)
         await pilot.press("ctrl+t")
         shots["add form, test failed"] = svg_of(app) + await wait_for_result(pilot)
-        await pilot.press("escape", "down", "e")
+        await pilot.press("escape")  # the form has changes: asked first
+        await pilot.pause()
+        shots["discard question"] = svg_of(app)
+        await pilot.press("y", "down", "e")
         await pilot.pause()
         shots["edit form"] = svg_of(app)
         await pilot.press("ctrl+t")

@@ -95,3 +95,14 @@ def test_picker(snap_compare, monkeypatch, tmp_path):
         )
         assert snap_compare(app, terminal_size=SIZE, run_before=open_picker)
     assert SECRET not in snapshot_svg("test_picker")
+
+
+def test_form_asking_before_discarding_changes(snap_compare, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+    async def type_then_escape(pilot) -> None:
+        pilot.app.screen.query_one("#field-name", Input).value = "prod"
+        await pilot.press("escape")
+        await pilot.pause()
+
+    assert snap_compare(FirstRunApp(CONFIG), terminal_size=SIZE, run_before=type_then_escape)

@@ -47,7 +47,7 @@ def profile_for(emulator: Emulator, credentials: Credentials, name: str = "test"
 
 
 def make_app(emulator: Emulator, credentials: Credentials, **options) -> CqtuiApp:
-    profile_fields = {key: options.pop(key) for key in ("page_size", "refresh_seconds") if key in options}
+    profile_fields = {key: options.pop(key) for key in ("page_size", "refresh_seconds", "timezone") if key in options}
     options.setdefault("client_factory", fast_client)
     return CqtuiApp(profile_for(emulator, credentials, **profile_fields), **options)
 

@@ -60,6 +60,7 @@ class ServiceError(CqtuiError):
         self.server_date = capped(server_date, ID_CHARS)
         self.retry_after = retry_after  # seconds the server asked to wait (Retry-After), when it said
         self.action = ""  # the CAM action the refused call needs, when known (set by protocol.py, for hints)
+        self.answer = ""  # the body of the answer as received, decoded (set by protocol.py; "" when none was read)
 
     @property
     def transient(self) -> bool:

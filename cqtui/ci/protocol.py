@@ -442,12 +442,14 @@ _GZIP_WBITS, _ZLIB_WBITS, _RAW_DEFLATE_WBITS = 16 + zlib.MAX_WBITS, zlib.MAX_WBI
 
 
 @contextmanager
-def _refusals_name(action: str) -> Iterator[None]:
-    """A ServiceError raised inside names the CAM action the call needs, for its hint."""
+def _refusals_name(action: str, body: bytes) -> Iterator[None]:
+    """A ServiceError raised inside names the CAM action the call needs (for its hint) and keeps the
+    answer it came with (what `y` on the error shows)."""
     try:
         yield
     except ServiceError as error:
         error.action = action
+        error.answer = body.decode("utf-8", errors="replace")
         raise
 
 
@@ -590,7 +592,7 @@ def page_from_answer(
 ) -> Page:
     """The page in a 200 answer (no more entries than `held` has room for); any other answer as the ServiceError
     it stands for."""
-    with _refusals_name(kind.list_action):
+    with _refusals_name(kind.list_action, body):
         if status != 200:
             raise _error_answer(status, reason, headers, body)
         bounds = {"max_items": held.max_items, "already": held.items} if held is not None else {}
@@ -601,7 +603,7 @@ def updated_from_answer(
     kind: Kind, status: int, reason: str, headers: Headers, body: bytes, *, keep_raw: bool
 ) -> Updated:
     """The queue in a 200 answer to an update; any other answer as the ServiceError it stands for."""
-    with _refusals_name(kind.change.action if kind.change else ""):
+    with _refusals_name(kind.change.action if kind.change else "", body):
         if status != 200:
             raise _error_answer(status, reason, headers, body)
         return parse_updated(body, http_status=200, request_id=request_id_of(headers), keep_raw=keep_raw)

@@ -39,6 +39,7 @@ FLAGS = {
     "read_only": "--read-only",
     "proxy": "--proxy",
     "ca_bundle": "--ca-bundle",
+    "timezone": "--timezone",
 }
 # `--proxy env`, `--ca-bundle env`: remove the field, so HTTPS_PROXY / SSL_CERT_FILE apply again
 # ("" is a value of its own for these: no proxy, no extra CAs).
@@ -69,7 +70,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         description="Add a profile. The secret key is read with --secret-key-stdin (first line of stdin; "
         "the token, with --token-stdin, is the next line), from --secret-key-command, or asked for "
         "(hidden) on a terminal. There is deliberately no option taking a secret as its value. "
-        "--region, --bucket and --endpoint set the profile's own values.",
+        "--region, --bucket, --endpoint and --timezone set the profile's own values.",
     )
     _profile_options(add)
     add.set_defaults(run=run_add)
@@ -222,6 +223,7 @@ def _changes(args: argparse.Namespace) -> dict[str, Any]:
         "read_only": args.profile_read_only,
         "proxy": args.proxy,
         "ca_bundle": args.ca_bundle,
+        "timezone": args.timezone,
     }
     changes: dict[str, Any] = {}
     for field, value in given.items():
@@ -299,7 +301,9 @@ def run_show(args: argparse.Namespace) -> int:
     path = _path(args)
     config = store.read_config(path)
     selected = select_profile(config, args.name or args.profile, path)
-    overrides = Overrides(args.region, args.bucket, args.endpoint, args.read_only)
+    overrides = Overrides(
+        region=args.region, bucket=args.bucket, endpoint=args.endpoint, read_only=args.read_only, timezone=args.timezone
+    )
     rows = describe.show_rows(selected, overrides, os.environ)
     if args.output == "json":
         print(
@@ -397,7 +401,10 @@ def run_test(args: argparse.Namespace) -> int:
     from cqtui.ci.timing import Timeouts
 
     path = _path(args)
-    profile = resolve_profile(path, args.name or args.profile, Overrides(args.region, args.bucket, args.endpoint))
+    overrides = Overrides(
+        region=args.region, bucket=args.bucket, endpoint=args.endpoint, read_only=args.read_only, timezone=args.timezone
+    )
+    profile = resolve_profile(path, args.name or args.profile, overrides)
     for warning in profile.warnings:
         _say(f"cqtui: {warning}")
     with oneshot_client_for(profile, timeouts=Timeouts.waiting(args.timeout)) as client:

@@ -143,6 +143,7 @@ def show_rows(selected: Selected, overrides: Overrides, env: Mapping[str, str]) 
         row("proxy", _proxy_text(network, origin)),
         row("no_proxy", _text(network.no_proxy)),
         row("ca_bundle", _text(network.ca_bundle) + (" (added to the default CAs)" if network.ca_bundle else "")),
+        row("timezone", _text(chosen["timezone"].value)),
     ]
     unknown = sorted(key for key in selected.table if key not in PROFILE_FIELDS)
     if unknown:

@@ -20,6 +20,7 @@ STRING_FIELDS = (
     "endpoint",
     "proxy",  # "" turns proxies off for the profile, whatever HTTPS_PROXY says
     "ca_bundle",  # CAs trusted besides the default bundle; "" ignores SSL_CERT_FILE
+    "timezone",
 )
 INT_FIELDS = ("page_size", "refresh_seconds")
 BOOL_FIELDS = ("read_only",)  # read_only: no change can be sent with the profile
@@ -28,6 +29,10 @@ PROFILE_FIELDS = STRING_FIELDS + INT_FIELDS + BOOL_FIELDS
 SECRET_FIELDS = frozenset({"secret_key", "token"})
 
 PAGE_SIZE_RANGE = (1, 100)
+# How the TUI shows times: in the offset each came with (as the web console does), this
+# machine's zone, or a named zone (IANA, e.g. Asia/Shanghai).
+SERVER_ZONE, LOCAL_ZONE = "server", "local"
+DEFAULT_TIMEZONE = SERVER_ZONE
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 # A credential is one printable token: whitespace or a control character means a
 # paste went wrong, and would break the Authorization header.
@@ -74,4 +79,27 @@ def field_problem(field: str, value: object) -> str | None:
         return f"{field}: {shown} is empty or contains spaces or control characters"
     if field == "secret_key_command" and not value.strip():
         return "secret_key_command is empty"
+    if field == "timezone":
+        return timezone_problem(value)
     return None
+
+
+def timezone_problem(value: str) -> str | None:
+    """Why `value` is not "server", "local" or a time zone name, or None."""
+    if value in (SERVER_ZONE, LOCAL_ZONE):
+        return None
+    import zoneinfo  # only for a named zone (~5 ms)
+
+    try:
+        zoneinfo.ZoneInfo(value)
+        return None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    problem = f'timezone {visible(value)!r} is not "server", "local" or a time zone name such as "Asia/Shanghai"'
+    known = zoneinfo.available_timezones()
+    if not known:
+        return problem + " (this system has no time zone database: install tzdata)"
+    import difflib
+
+    close = difflib.get_close_matches(value, known, n=1) or [name for name in known if name.lower() == value.lower()]
+    return problem + (f"; did you mean {close[0]}?" if close else "")

@@ -8,6 +8,7 @@ from cqtui.ci.credentials import Credentials
 from cqtui.ci.endpoint import HostKind, Where
 from cqtui.ci.errors import ConfigError
 from cqtui.ci.network import DIRECT, Network
+from cqtui.profiles.fields import DEFAULT_TIMEZONE
 
 DEFAULT_PAGE_SIZE = 10
 
@@ -23,6 +24,7 @@ class ResolvedProfile:
     refresh_seconds: int = 0
     read_only: bool = False  # no change may be sent (the profile's read_only, or --read-only)
     network: Network = DIRECT  # the proxy and CAs both clients follow (the profile's, else the environment's)
+    timezone: str = DEFAULT_TIMEZONE  # how the TUI shows times: "server", "local" or a zone name (tui/formatting.py)
     # field name -> where its value came from ("--region", "profile", "TENCENTCLOUD_REGION", ...)
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     warnings: tuple[str, ...] = ()  # worth saying, not worth stopping for (a region cqtui does not know)

@@ -25,7 +25,7 @@ from cqtui.ci.network import CA_VARIABLE, Network, no_proxy_from_env, proxy_from
 from cqtui.ci.regions import region_warning
 from cqtui.profiles import document
 from cqtui.profiles.errors import NoProfileError
-from cqtui.profiles.fields import PROFILE_FIELDS, field_problem
+from cqtui.profiles.fields import DEFAULT_TIMEZONE, PROFILE_FIELDS, field_problem
 from cqtui.profiles.model import DEFAULT_PAGE_SIZE, ResolvedProfile
 from cqtui.profiles.sources import (
     ENV_FALLBACKS,
@@ -56,6 +56,7 @@ class Overrides:
     bucket: str | None = None
     endpoint: str | None = None
     read_only: bool = False  # --read-only: can only make a profile read-only, never writable
+    timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,7 @@ def select_profile(config: ConfigFile | None, requested: str | None, path: Path)
 def choose_values(profile: Mapping[str, Any], overrides: Overrides, env: Mapping[str, str]) -> dict[str, Choice]:
     """Each field's winning source, without running secret_key_command."""
     chosen: dict[str, Choice] = {}
-    for field in ("region", "bucket", "endpoint"):
+    for field in ("region", "bucket", "endpoint", "timezone"):
         override = getattr(overrides, field)
         if override:
             chosen[field] = Choice(override, f"--{field}")
@@ -131,9 +132,15 @@ def choose_values(profile: Mapping[str, Any], overrides: Overrides, env: Mapping
         chosen[field] = Choice(env[variable], variable)
     if overrides.read_only:
         chosen["read_only"] = Choice(True, "--read-only")
-    defaults = (("endpoint", ""), ("page_size", DEFAULT_PAGE_SIZE), ("refresh_seconds", 0), ("read_only", False))
     chosen.update(_network_choices(profile, env))
-    for field, default in defaults:
+    defaults = {
+        "endpoint": "",
+        "page_size": DEFAULT_PAGE_SIZE,
+        "refresh_seconds": 0,
+        "read_only": False,
+        "timezone": DEFAULT_TIMEZONE,
+    }
+    for field, default in defaults.items():
         if field not in chosen:
             chosen[field] = Choice(profile.get(field, default), FROM_PROFILE if field in profile else FROM_DEFAULT)
     return chosen
@@ -186,8 +193,20 @@ def resolve_profile(
     *,
     command_timeout: float = SECRET_COMMAND_TIMEOUT,
 ) -> ResolvedProfile:
+    return resolve_in(read_config(path), path, requested, overrides, env, command_timeout=command_timeout)
+
+
+def resolve_in(
+    config: ConfigFile | None,
+    path: Path,
+    requested: str | None = None,
+    overrides: Overrides = Overrides(),
+    env: Mapping[str, str] | None = None,
+    *,
+    command_timeout: float = SECRET_COMMAND_TIMEOUT,
+) -> ResolvedProfile:
+    """resolve_profile() on a file already read (`config`, None when `path` does not exist)."""
     env = os.environ if env is None else env
-    config = read_config(path)
     selected = select_profile(config, requested, path)
     # The profile's own fields first, even ones overridden now: a broken file should be fixed.
     for field in PROFILE_FIELDS:
@@ -237,19 +256,28 @@ def resolve_profile(
         refresh_seconds=value("refresh_seconds"),
         read_only=value("read_only"),
         network=Network(value("proxy"), value("no_proxy"), value("ca_bundle")),
+        timezone=value("timezone"),
         sources={"name": selected.how} | {field: choice.source for field, choice in chosen.items()},
         warnings=(f"warning: {warning} ({chosen['region'].source})",) if warning else (),
     )
 
 
 def resolve_from_args(args: Any, env: Mapping[str, str] | None = None) -> ResolvedProfile:
-    """The profile for a parsed command line (`.config`, `.profile`, `.region`, `.bucket`, `.endpoint`)."""
+    """The profile for a parsed command line (`.config`, `.profile`, `.region`, `.bucket`, `.endpoint`, `.timezone`)."""
+    return resolve_with_config(args, env)[0]
+
+
+def resolve_with_config(args: Any, env: Mapping[str, str] | None = None) -> tuple[ResolvedProfile, ConfigFile | None]:
+    """resolve_from_args(), and the config file it read (None: there is none), for what else the
+    caller takes from it: the TUI's `[keys]`. The file is read once."""
     env = os.environ if env is None else env
     overrides = Overrides(
         region=getattr(args, "region", None),
         bucket=getattr(args, "bucket", None),
         endpoint=getattr(args, "endpoint", None),
         read_only=bool(getattr(args, "read_only", False)),
+        timezone=getattr(args, "timezone", None),
     )
     path = config_path(getattr(args, "config", None), env)
-    return resolve_profile(path, getattr(args, "profile", None), overrides, env)
+    config = read_config(path)
+    return resolve_in(config, path, getattr(args, "profile", None), overrides, env), config

@@ -175,18 +175,32 @@ def read_config(path: Path) -> ConfigFile | None:
     return parse(path, raw)
 
 
-def load_keymap(path: Path | str | None) -> dict[str, str]:
-    """The optional `[keys]` table: action name -> key. Action names are the TUI's business."""
-    config = read_config(Path(path)) if path is not None else read_config(config_path())
+@dataclass(frozen=True)
+class Keymap:
+    """The optional `[keys]` table (binding id -> key, or keys separated by commas) and the
+    file it came from, so a problem found later (the TUI knows what ids and keys mean) can
+    name its line."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    config: ConfigFile | None = field(default=None, repr=False)
+
+    def error(self, message: str, binding_id: str) -> ConfigError:
+        if self.config is None:
+            return ConfigError(message, key=f"keys.{visible(binding_id)}")
+        return self.config.error(message, ("keys",), binding_id)
+
+
+def keymap_of(config: ConfigFile | None) -> Keymap:
+    """The `[keys]` table of a file already read (None: no file), its shape checked."""
     if config is None or "keys" not in config.data:
-        return {}
+        return Keymap()
     keys = config.data["keys"]
     if not isinstance(keys, dict):
         raise config.error('must be a table of action = "key" lines', (), "keys")
     for action, key in keys.items():
         if not isinstance(key, str) or not key:
             raise config.error('must be a non-empty string such as "j" or "ctrl+n"', ("keys",), action)
-    return dict(keys)
+    return Keymap(dict(keys), config)
 
 
 # -- writing -----------------------------------------------------------------

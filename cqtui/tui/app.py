@@ -25,6 +25,7 @@ from cqtui.ci.models import ListQuery, Page, Queue
 from cqtui.ci.timing import Timeouts
 from cqtui.profiles.model import ResolvedProfile
 from cqtui.safetext import visible
+from cqtui.tui import formatting as fmt
 from cqtui.tui.clock import Clock, SystemClock
 from cqtui.tui.crash import NoLocalsOnCrash
 from cqtui.tui.listing import Listing
@@ -166,7 +167,7 @@ class CqtuiApp(TerminalApp, NoLocalsOnCrash, App[int]):
                 self.listing,
                 page=page,
                 loaded_query=message.query,
-                fetched_at=message.fetched_at,
+                fetched_at=fmt.in_zone(message.fetched_at, self.profile.timezone),
                 latency_ms=message.latency_ms,
                 loading=False,
                 error=None,

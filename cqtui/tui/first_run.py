@@ -16,6 +16,7 @@ from cqtui.tui.terminal_app import TerminalApp
 class FirstRunForm(ProfileForm):
     # Nothing to go back to: leaving the form leaves cqtui.
     BINDINGS = [Binding("escape", "cancel", "Quit", id="back")]
+    CANCEL_QUESTION = "Quit cqtui? This profile is not saved."
 
 
 class FirstRunApp(TerminalApp, NoLocalsOnCrash, App[str | None]):

@@ -7,10 +7,11 @@ already passed through `visible()`; callers wrap them in `Text`, never markup.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import lru_cache
 
 from cqtui.ci.models import NotifyConfig
+from cqtui.profiles.fields import DEFAULT_TIMEZONE, LOCAL_ZONE, SERVER_ZONE
 from cqtui.safetext import visible
 
 EMPTY = "—"
@@ -65,23 +66,51 @@ def age(then: datetime, now: datetime) -> str:
     return f"in {amount}" if ahead else f"{amount} ago"
 
 
-def local_time(value: str, now: datetime, *, style: str = "full") -> str:
-    """A server time in `now`'s time zone.
+@lru_cache(maxsize=8)
+def _named_zone(name: str) -> tzinfo:
+    from zoneinfo import ZoneInfo  # only for a named zone (~5 ms); validated when the profile was resolved
 
-    style "full": `2022-08-09 16:23:11 +0800 (3 days ago)`; "minute": `2022-08-09 16:23`;
-    "date": `2022-08-09`. Unparseable text is shown as it came (made visible).
+    return ZoneInfo(name)
+
+
+def in_zone(moment: datetime, zone: str = DEFAULT_TIMEZONE) -> datetime:
+    """`moment` as the profile's `timezone` shows it: "server" keeps the offset it came with
+    (cqtui's own clock: this machine's), "local" is this machine's zone, else the named zone."""
+    if zone == SERVER_ZONE:
+        return moment
+    if zone == LOCAL_ZONE:
+        return moment.astimezone()
+    return moment.astimezone(_named_zone(zone))
+
+
+def offset(moment: datetime) -> str:
+    """The zone a time is shown in, as its UTC offset: `+08:00`, `-03:30`, `+00:00`."""
+    text = moment.strftime("%z")  # aware times only: every time shown here is
+    return f"{text[:3]}:{text[3:5]}"
+
+
+def clock_time(moment: datetime) -> str:
+    """A time of day with its zone, e.g. `12:00:00 +08:00` (a fetch's time, already `in_zone`)."""
+    return f"{moment.strftime('%H:%M:%S')} {offset(moment)}"
+
+
+def local_time(value: str, now: datetime, *, zone: str = DEFAULT_TIMEZONE, style: str = "full") -> str:
+    """A server time in the profile's `zone` (see in_zone), always with its offset.
+
+    style "full": `2022-08-09 16:23:11 +08:00 (3 days ago)`; "minute": `2022-08-09 16:23 +08:00`;
+    "date": `2022-08-09 +08:00`. Unparseable text is shown as it came (made visible).
     """
     if not value.strip():
         return EMPTY
     parsed = parse_server_time(value)
     if parsed is None:
         return visible(value) if style != "full" else f"{visible(value)} (not a time cqtui knows)"
-    local = parsed.astimezone(now.tzinfo)
+    shown = in_zone(parsed, zone)
     if style == "date":
-        return local.strftime("%Y-%m-%d")
+        return f"{shown.strftime('%Y-%m-%d')} {offset(shown)}"
     if style == "minute":
-        return local.strftime("%Y-%m-%d %H:%M")
-    return f"{local.strftime('%Y-%m-%d %H:%M:%S %z')} ({age(parsed, now)})"
+        return f"{shown.strftime('%Y-%m-%d %H:%M')} {offset(shown)}"
+    return f"{shown.strftime('%Y-%m-%d %H:%M:%S')} {offset(shown)} ({age(parsed, now)})"
 
 
 def short_queue_id(queue_id: str, keep: int = 12) -> str:

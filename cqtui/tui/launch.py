@@ -18,8 +18,8 @@ from cqtui.ci.models import ListQuery
 from cqtui.ci.timing import Timeouts
 from cqtui.profiles.errors import NoProfileError
 from cqtui.profiles.model import ResolvedProfile
-from cqtui.profiles.resolve import resolve_from_args
-from cqtui.profiles.store import load_keymap
+from cqtui.profiles.resolve import resolve_with_config
+from cqtui.profiles.store import Keymap, keymap_of
 from cqtui.safetext import visible
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def run_tui(args: argparse.Namespace) -> int:
     if getattr(args, "demo", False):
         return _refuse_without_terminal() or _run_demo(args)
     try:
-        profile = resolve_from_args(args)
+        profile, config = resolve_with_config(args)  # the file is read once: the profile and [keys]
     except NoProfileError as problem:
         if terminal_problem() is not None:
             print(NO_PROFILE_HELP.format(reason=problem), file=sys.stderr, end="")
@@ -73,10 +73,11 @@ def run_tui(args: argparse.Namespace) -> int:
         code = _first_run(args, problem)
         if code is not None:
             return code
-        profile = resolve_from_args(args)
+        profile, config = resolve_with_config(args)  # the file the form just wrote
+    keymap = keymap_of(config)
     if not profile.bucket:
         start_without_a_bucket(profile)
-    return _refuse_without_terminal() or _exit_code(app_for(args, profile))
+    return _refuse_without_terminal() or _exit_code(app_for(args, profile, keymap))
 
 
 def terminal_problem() -> str | None:
@@ -119,24 +120,25 @@ def _first_run(args: argparse.Namespace, problem: NoProfileError) -> int | None:
     return None
 
 
-def app_for(args: argparse.Namespace, profile: ResolvedProfile | None = None) -> CqtuiApp:
-    """The app for a parsed command line and its profile (resolved here if not given);
-    ConfigError (NoProfileError too) when it has no usable profile."""
+def app_for(args: argparse.Namespace, profile: ResolvedProfile | None = None, keymap: Keymap | None = None) -> CqtuiApp:
+    """The app for a parsed command line, its profile and `[keys]` (both read here if not given);
+    ConfigError (NoProfileError too) when it has no usable profile or the keymap is wrong."""
     from cqtui.tui.prefetch import FirstPage
 
-    profile = profile or resolve_from_args(args)
+    if profile is None or keymap is None:
+        profile, config = resolve_with_config(args)
+        keymap = keymap_of(config)
     waiting = timeouts(args)
     first_page = FirstPage(profile, PIC, ListQuery(page_size=profile.page_size), waiting)
     from cqtui.tui.app import CqtuiApp
     from cqtui.tui.profile_source import ConfigProfiles
 
-    return CqtuiApp(
-        profile,
-        profiles=ConfigProfiles(args),
-        keymap=load_keymap(getattr(args, "config", None)),
-        timeouts=waiting,
-        first_page=first_page,
-    )
+    keys = None
+    if keymap.keys:  # checking imports every screen: only when there is something to check
+        from cqtui.tui.keymap import checked
+
+        keys = checked(keymap)
+    return CqtuiApp(profile, profiles=ConfigProfiles(args), keymap=keys, timeouts=waiting, first_page=first_page)
 
 
 def start_without_a_bucket(profile: ResolvedProfile) -> None:

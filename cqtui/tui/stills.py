@@ -86,10 +86,18 @@ async def help_scene(pilot: Pilot, emulator: Emulator) -> None:
     await settle(pilot)
 
 
+async def raw_scene(pilot: Pilot, emulator: Emulator) -> None:
+    """The page's answer laid out, searched for "watermark", at the second match."""
+    await list_scene(pilot, emulator)
+    await pilot.press("y", "slash", *"watermark", "enter", "n")
+    await settle(pilot)
+
+
 SCENES: dict[str, Scene] = {
     "list": list_scene,
     "detail": detail_scene,
     "notify": notify_scene,
     "error": error_scene,
     "help": help_scene,
+    "raw": raw_scene,
 }

@@ -13,7 +13,7 @@ from textual.widgets import Footer
 
 from cqtui.tui.listing import Listing
 from cqtui.tui.widgets.context_bar import ContextBar
-from cqtui.tui.widgets.error_panel import ErrorPanel
+from cqtui.tui.widgets.error_panel import ErrorPanel, retryable
 from cqtui.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -32,6 +32,9 @@ class CqtuiScreen(Screen):
         Binding("P", "switch_profile", "Profile", show=False, tooltip="switch profile", id="switch_profile"),
         Binding("question_mark", "help", "Help", tooltip="help: every key of this screen", id="help"),
     ]
+    # The error panel takes the focus when an error appears (its keys are then about the error);
+    # a screen for reading text keeps it on the text.
+    ERROR_TAKES_FOCUS = True
 
     _shown_bindings: tuple[object, ...] | None = None
 
@@ -86,7 +89,7 @@ class CqtuiScreen(Screen):
         self.query_one(ContextBar).show_profile(self.app.profile)
         panel = self.query_one(ErrorPanel)
         was_focused = panel.has_focus
-        if panel.show(listing.error) and self.is_current:
+        if panel.show(listing.error) and self.is_current and self.ERROR_TAKES_FOCUS:
             panel.focus()
         elif listing.error is None and was_focused:
             self.focus_main()
@@ -103,6 +106,8 @@ class CqtuiScreen(Screen):
             return self.raw_xml() is not None or None
         if action == "copy_id":
             return self.selected_queue_id() is not None or None
+        if action == "retry":
+            return retryable(self.app.listing.error) or None
         return True
 
     def action_raw_xml(self) -> None:
@@ -115,6 +120,13 @@ class CqtuiScreen(Screen):
         if queue_id:
             self.app.copy_to_clipboard(queue_id, "QueueId")
 
+    def action_refresh(self) -> None:
+        """Ask again for what this screen shows: by default the page wanted."""
+        self.app.fetch()
+
+    def action_retry(self) -> None:
+        self.action_refresh()
+
     def action_switch_profile(self) -> None:
         self.app.choose_profile()
 
@@ -125,7 +137,12 @@ class CqtuiScreen(Screen):
 class SubScreen(CqtuiScreen):
     """A screen opened from another: `escape` goes back."""
 
-    BINDINGS = [Binding("escape", "back", "Back", tooltip="back to the previous screen", id="back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", tooltip="back to the previous screen", id="back"),
+        # The detail binds `r` itself (refresh); elsewhere, with the error panel saying "r retry",
+        # it asks again for what failed.
+        Binding("r", "retry", "Retry", show=False, tooltip="ask again for what failed", id="refresh"),
+    ]
 
     def action_back(self) -> None:
         self.dismiss()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
@@ -36,6 +38,7 @@ from cqtui.tui.profile_fields import (
     merged,
     placeholder,
 )
+from cqtui.tui.screens.confirm import ConfirmDialog
 from cqtui.tui.widgets.secret_input import SecretInput
 
 TEST_GROUP = "test-connection"
@@ -72,6 +75,8 @@ class ProfileForm(Screen[str | None]):
         Binding("ctrl+t", "test_connection", "Test", id="test_connection"),
         Binding("ctrl+r", "reveal", "Reveal secrets", id="reveal_secrets"),
         Binding("escape", "cancel", "Cancel", id="back"),
+        # Priority: before a field takes it as "copy". Asks first when the form has changes.
+        Binding("ctrl+c", "quit_app", "Quit", show=False, priority=True),
         # Priority: the app moves the focus before it hands on the next key. Without it, keys
         # arriving in one burst (a laggy SSH link, a paste) after tab land in the field left.
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
@@ -100,6 +105,7 @@ class ProfileForm(Screen[str | None]):
         # a fresh form is not a wall of red.
         self._touched: set[str] = set()
         self._show_all = False
+        self._unchanged: dict[str, object] = {}  # what each field and the checkbox held when shown
 
     # -- layout ------------------------------------------------------------------
 
@@ -120,6 +126,7 @@ class ProfileForm(Screen[str | None]):
                         placeholder=placeholder(field, self._stored),
                         password=field.secret,
                         disabled=field.key == "name" and self._editing is not None,
+                        select_on_focus=False,  # tab puts the cursor at the end (on_descendant_focus)
                         id=f"field-{field.key}",
                     )
                 yield Static("", id=f"problem-{field.key}", classes="problem")
@@ -152,7 +159,22 @@ class ProfileForm(Screen[str | None]):
     def on_mount(self) -> None:
         self._validate()
         self.query_one("#form-result").display = False
+        self._unchanged = self._values()
         next(field for field in self.query(Input) if not field.disabled).focus()
+
+    def _values(self) -> dict[str, object]:
+        values: dict[str, object] = {
+            field.key: self.query_one(f"#field-{field.key}", Input).value for field in FORM_FIELDS
+        }
+        return {**values, "default": self.query_one("#default", Checkbox).value}
+
+    def has_unsaved_changes(self) -> bool:
+        """True when a field or the checkbox differs from what the form showed (or last reset to)."""
+        return self.is_mounted and self._values() != self._unchanged
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        if isinstance(event.widget, Input):
+            event.widget.cursor_position = len(event.widget.value)  # to add to the value, not replace it
 
     # -- validation as you type ----------------------------------------------------
 
@@ -201,8 +223,25 @@ class ProfileForm(Screen[str | None]):
                 self.query_one(f"#field-{field.key}", Input).password = not self._revealed
         self.notify("Secrets shown (ctrl+r hides them)" if self._revealed else "Secrets hidden", markup=False)
 
+    CANCEL_QUESTION = "Discard the changes made in this form?"
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._after_asking(self.CANCEL_QUESTION, lambda: self.dismiss(None))
+
+    def action_quit_app(self) -> None:
+        self._after_asking("Quit cqtui? The changes made in this form are not saved.", self.app.exit)
+
+    def _after_asking(self, question: str, leave: Callable[[], object]) -> None:
+        """`leave` at once when nothing changed, else after a yes to `question`."""
+        if not self.has_unsaved_changes():
+            leave()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                leave()
+
+        self.app.push_screen(ConfirmDialog(question), answered)
 
     def action_save(self) -> None:
         self._show_all = True
@@ -245,7 +284,7 @@ class ProfileForm(Screen[str | None]):
             shown = self.query_one(f"#field-{field.key}", Input)
             shown.placeholder = placeholder(field, self._stored)
             if field.key not in changed and field.key != "name" and not field.secret:
-                shown.value = self._initial(field.key)
+                shown.value = self._unchanged[field.key] = self._initial(field.key)
         now = ", ".join(f"{key} (now {_stored_text(key, meanwhile.now.get(key))})" for key in meanwhile.fields)
         self._say(
             Text.assemble(

@@ -37,6 +37,18 @@ def row_text(row: ProfileRow, current: str) -> Text:
     return Text.assemble(first, "\n", (f"   {where}", "dim"))
 
 
+class ProfileList(OptionList):
+    """The picker's list: the cursor stops at the first and the last profile instead of wrapping."""
+
+    def action_cursor_up(self) -> None:
+        if self.highlighted != 0:
+            super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        if self.highlighted is None or self.highlighted < self.option_count - 1:
+            super().action_cursor_down()
+
+
 class ProfilePicker(ModalScreen[str | None]):
     """Dismisses with the profile to switch to, or None."""
 
@@ -60,7 +72,7 @@ class ProfilePicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("Profiles  (* default, > current)", markup=False)
-            yield OptionList(*self._options(), id="profiles")
+            yield ProfileList(*self._options(), id="profiles")
             yield Label("", id="picker-message", markup=False)
             hint = "enter: switch · a: add · e: edit · d: delete · escape: close"
             if self._source.path is None:

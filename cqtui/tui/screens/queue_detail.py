@@ -1,4 +1,4 @@
-"""One queue: every field, times in local time with their age, and where it came from."""
+"""One queue: every field, times in the profile's time zone with their age, and where it came from."""
 
 from __future__ import annotations
 
@@ -68,11 +68,11 @@ class QueueDetailScreen(SubScreen):
         where = f"page {self._origin.page_number}{of_pages}, row {self._row + 1}"
         where += f", state {state_label(self._origin.state)}, page size {self._origin.page_size}"
         if self._fetched_at is not None:
-            where += f", fetched {self._fetched_at.strftime('%H:%M:%S')}"
+            where += f", fetched {fmt.clock_time(self._fetched_at)}"
         return where
 
     def _draw(self) -> None:
-        queue, now = self.queue, self.app.clock.now()
+        queue, now, zone = self.queue, self.app.clock.now(), self.app.profile.timezone
         rows = [
             ("QueueId", fmt.text_or_dash(queue.queue_id)),
             ("Name", fmt.text_or_dash(queue.name)),
@@ -80,8 +80,8 @@ class QueueDetailScreen(SubScreen):
             ("MaxSize", fmt.number(queue.max_size)),
             ("MaxConcurrent", fmt.number(queue.max_concurrent)),
             ("Callback", fmt.notify_summary(queue.notify_config)),
-            ("CreateTime", fmt.local_time(queue.create_time, now)),
-            ("UpdateTime", fmt.local_time(queue.update_time, now)),
+            ("CreateTime", fmt.local_time(queue.create_time, now, zone=zone)),
+            ("UpdateTime", fmt.local_time(queue.update_time, now, zone=zone)),
             ("Category", fmt.text_or_dash(queue.category)),
             ("BucketId", fmt.text_or_dash(queue.bucket_id)),
             ("From", self._origin_text()),

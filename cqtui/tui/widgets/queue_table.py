@@ -60,8 +60,8 @@ STATE = Column("state", "State", 6, _state)
 MAX_SIZE = Column("max_size", "MaxSize", 7, lambda q, now: fmt.number(q.max_size))
 MAX_CONCURRENT = Column("max_concurrent", "MaxConc", 7, lambda q, now: fmt.number(q.max_concurrent))
 CALLBACK = Column("callback", "Callback", 8, _callback)
-UPDATED_DATE = Column("updated", "Updated", 10, lambda q, now: fmt.local_time(q.update_time, now, style="date"))
-UPDATED_MINUTE = Column("updated", "Updated", 16, lambda q, now: fmt.local_time(q.update_time, now, style="minute"))
+UPDATED_DATE = Column("updated", "Updated", 17, lambda q, now: fmt.local_time(q.update_time, now, style="date"))
+UPDATED_MINUTE = Column("updated", "Updated", 23, lambda q, now: fmt.local_time(q.update_time, now, style="minute"))
 
 
 def layout_for(width: int) -> tuple[Column, ...]:

@@ -11,6 +11,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from cqtui.safetext import visible
+from cqtui.tui import formatting as fmt
 from cqtui.tui.listing import Listing, state_label
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -49,7 +50,7 @@ def _status(listing: Listing, auto_seconds: int, spinner_frame: int, *, compact:
     if auto_seconds:
         parts.append(Text(f"auto {auto_seconds}s"))
     if listing.fetched_at is not None:
-        when = listing.fetched_at.strftime("%H:%M:%S")
+        when = fmt.clock_time(listing.fetched_at)
         if listing.latency_ms is not None:
             when += f" {listing.latency_ms}ms" if compact else f" {listing.latency_ms} ms"
         parts.append(Text(when))
